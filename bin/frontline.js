@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly through tsx: no build step to forget.
+import { register } from 'tsx/esm/api';
+
+register();
+// `frontline check | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+const { main } = await import('../src/cli.ts');
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exitCode = code;

@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import type { Matrix } from '../domain/routing/matrix.js';
+import type { OwnerDirectory } from './owner-directory.js';
+
+/** What use cases need from the world. Tests build it with a fixed clock. */
+export interface AppContext {
+  db: Db;
+  matrix: Matrix;
+  now: () => Date;
+  owners: OwnerDirectory;
+  /** Members of a channel (cached): who may see an issue's timeline. */
+  channelMembers: (channel: string) => Promise<string[]>;
+  log: Logger;
+  /** Asks the outbox sender to run now rather than at the next sweep. */
+  kickOutbox: () => void;
+}

@@ -1,0 +1,169 @@
+import { parseArgs } from 'node:util';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { ConfigError, loadDotEnv, readConfig, requireSlackCredentials } from './config.js';
+import { formatDuration } from './domain/durations.js';
+import { defaultOrigin } from './domain/quick-form.js';
+import { didYouMean } from './domain/routing/did-you-mean.js';
+import type { Matrix } from './domain/routing/matrix.js';
+import { explainRoute, routeIssue } from './domain/routing/route-issue.js';
+import { RoutingFileError, readRoutingFile } from './routing-file.js';
+import { UsageError } from './cli-errors.js';
+
+const USAGE = `Usage: frontline <command>
+
+  start                         run the bot (needs Slack credentials; see README "Configuration")
+  check [file]                  validate a routing matrix and print it as a table
+  explain --category C --level L [--origin O] [--text T] [--file F]
+                                show which route an issue would take, and its deadlines if filed now
+  digest <name> [--now] [--from D --to D] [--send]
+                                print a manager digest (since its latest slot, or for a period), or send it
+  demo                          run the bot against a local Slack sandbox and print the conversation
+  help                          this message
+`;
+
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+function routingPath(file?: string): string {
+  if (file) return file;
+  loadDotEnv();
+  return readConfig(process.env).routingFile;
+}
+
+function check(file?: string): void {
+  const path = routingPath(file);
+  const matrix = readRoutingFile(path);
+  const rows = [['category', 'level', 'team', 'channel', 'ack', 'resolve', 'calendar']];
+  const origin = defaultOrigin(matrix);
+  for (const category of Object.keys(matrix.categories)) {
+    for (const level of Object.keys(matrix.levels)) {
+      const { snapshot } = routeIssue(matrix, { category, level, origin, summary: '' }, new Date(0));
+      const l = snapshot.level;
+      const overridden = l.key !== level ? ` -> ${l.key}` : '';
+      rows.push([category, level + overridden, snapshot.team.key, snapshot.team.channel, formatDuration(l.ack), formatDuration(l.resolve), l.calendar]);
+    }
+  }
+  const conditional = matrix.routes
+    .filter((r) => r.when?.origin || r.when?.text || r.cc.length)
+    .map((r) => `  routes[${r.index}] -> ${r.team}${r.cc.length ? ` (cc ${r.cc.join(', ')})` : ''} when ${describeWhen(r.when)}`);
+  process.stdout.write(`${path}: OK\n\n${table(rows)}\n`);
+  if (conditional.length) process.stdout.write(`\nAlso routed by origin or text (first match wins):\n${conditional.join('\n')}\n`);
+}
+
+function describeWhen(when: Matrix['routes'][number]['when']): string {
+  if (!when) return 'always';
+  const parts = (['category', 'level', 'origin'] as const).filter((k) => when[k]).map((k) => `${k} in [${when[k]!.join(', ')}]`);
+  if (when.text) parts.push(`text matches /${when.text.source}/i`);
+  return parts.join(' and ');
+}
+
+function requireKnown(kind: string, value: string | undefined, known: string[]): string {
+  if (!value) throw new UsageError(`--${kind} is required (one of: ${known.join(', ')})`);
+  const lower = value.toLowerCase();
+  if (!known.includes(lower)) throw new UsageError(`unknown ${kind} "${value}"${didYouMean(lower, known)}; known: ${known.join(', ')}`);
+  return lower;
+}
+
+function explain(args: string[]): void {
+  const { values } = parseArgs({
+    args,
+    options: { category: { type: 'string' }, level: { type: 'string' }, origin: { type: 'string' }, text: { type: 'string' }, file: { type: 'string' } },
+  });
+  const matrix = readRoutingFile(routingPath(values.file));
+  const facts = {
+    category: requireKnown('category', values.category, Object.keys(matrix.categories)),
+    level: requireKnown('level', values.level, Object.keys(matrix.levels)),
+    origin: values.origin ? requireKnown('origin', values.origin, matrix.origins) : defaultOrigin(matrix),
+    summary: values.text ?? '',
+  };
+  const now = new Date();
+  const checks = explainRoute(matrix, facts);
+  const { snapshot, ackDueAt, resolveDueAt } = routeIssue(matrix, facts, now);
+  const out = [`Issue: category ${facts.category}, level ${facts.level}, origin ${facts.origin}${values.text ? `, text "${values.text}"` : ''}`, ''];
+  for (const c of checks) {
+    out.push(`routes[${c.route.index}] -> ${c.route.team}: ${c.matched ? 'MATCH' : 'no match'}`);
+    for (const reason of c.reasons) out.push(`    ${reason}`);
+  }
+  const when = (d: Date) => `${format(new TZDate(d, matrix.timezone), 'EEE d MMM yyyy HH:mm')} ${matrix.timezone}`;
+  const level = snapshot.level;
+  out.push(
+    '',
+    `Team:     ${snapshot.team.key} (channel ${snapshot.team.channel}, owners ${snapshot.team.owners.join(', ')})`,
+    `cc:       ${snapshot.cc.length ? snapshot.cc.join(', ') : 'none'}`,
+    `Level:    ${level.key}${level.key !== facts.level ? ` (route overrides ${facts.level})` : ''}: ${level.label}`,
+    `Calendar: ${level.calendar}`,
+    `If filed now (${when(now)}):`,
+    `  acknowledge by ${when(ackDueAt)}  (${formatDuration(level.ack)})`,
+    `  resolve by     ${when(resolveDueAt)}  (${formatDuration(level.resolve)})`,
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function start(): Promise<void> {
+  loadDotEnv();
+  const config = readConfig(process.env);
+  requireSlackCredentials(config);
+  const { startFrontline } = await import('./main.js');
+  const app = await startFrontline({ config });
+  const shutdown = () => {
+    app.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        await start();
+        return -1; // keeps running
+      case 'check':
+        check(rest[0]);
+        return 0;
+      case 'explain':
+        explain(rest);
+        return 0;
+      case 'digest': {
+        const { digestCommand } = await import('./digest-command.js');
+        await digestCommand(rest);
+        return 0;
+      }
+      case 'demo': {
+        const { runDemo } = await import('./demo.js');
+        await runDemo();
+        return 0;
+      }
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } catch (error) {
+    return report(error);
+  }
+}
+
+/** One clear message per problem, never a stack trace (LOG_LEVEL=debug shows it). */
+function report(error: unknown): number {
+  if (error instanceof RoutingFileError) {
+    const count = error.lines.length;
+    const summary = error.unreadable ? '' : `${count} problem${count > 1 ? 's' : ''} in the routing matrix.\n`;
+    process.stderr.write(`${error.lines.join('\n')}\n${summary}`);
+  } else if (error instanceof ConfigError || error instanceof UsageError) {
+    process.stderr.write(`frontline: ${error.message}\n`);
+  } else {
+    const e = error as Error & { code?: string };
+    process.stderr.write(`frontline: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}\n`);
+    if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${e.stack}\n`);
+  }
+  return 1;
+}

@@ -1,0 +1,43 @@
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { issues, type IssueRow } from './schema.js';
+
+/** A list and its full length, for "and N more". */
+export interface Page {
+  rows: IssueRow[];
+  total: number;
+}
+
+async function page(db: Db, where: SQL, order: SQL[], limit: number): Promise<Page> {
+  const [rows, [total]] = await Promise.all([
+    db.select().from(issues).where(where).orderBy(...order).limit(limit),
+    db.select({ n: count() }).from(issues).where(where),
+  ]);
+  return { rows, total: total!.n };
+}
+
+/** Issues this person works on now, the next resolution deadline first (waiting ones last: their clock is paused). */
+export const claimedBy = (db: Db, userId: string, limit: number) =>
+  page(db, and(eq(issues.claimerId, userId), inArray(issues.status, ['claimed', 'waiting']))!,
+    [sql`${issues.status} = 'waiting'`, asc(issues.resolveDueAt)], limit);
+
+/** The unclaimed queue of these teams, the next acknowledgement deadline first. */
+export const unclaimedIn = (db: Db, teams: string[], limit: number): Promise<Page> =>
+  teams.length === 0
+    ? Promise.resolve({ rows: [], total: 0 })
+    : page(db, and(inArray(issues.team, teams), eq(issues.status, 'open'))!, [asc(issues.ackDueAt)], limit);
+
+/** What this agent escalated: open ones by urgency, then the most recently resolved. */
+export const escalatedBy = (db: Db, userId: string, limit: number) =>
+  page(db, eq(issues.agentId, userId),
+    [sql`${issues.status} = 'resolved'`, asc(issues.resolveDueAt), desc(issues.resolvedAt)], limit);
+
+export async function findByKey(db: Db, key: string): Promise<IssueRow | undefined> {
+  const [row] = await db.select().from(issues).where(eq(issues.key, key));
+  return row;
+}
+
+export async function findByCard(db: Db, channel: string, ts: string): Promise<IssueRow | undefined> {
+  const [row] = await db.select().from(issues).where(and(eq(issues.channel, channel), eq(issues.cardTs, ts)));
+  return row;
+}

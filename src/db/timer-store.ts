@@ -1,0 +1,57 @@
+import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { PlannedTimer } from '../domain/escalation-plan.js';
+import type { Db, Tx } from './client.js';
+import { issues, timers, type IssueRow, type TimerRow, type TimerStatus } from './schema.js';
+
+/**
+ * Replaces the issue's pending timers with `plan`. The fence goes up, so a timer
+ * of the old plan that another instance already claimed does nothing when it fires.
+ */
+export async function replaceTimers(tx: Tx, issue: IssueRow, plan: PlannedTimer[]): Promise<IssueRow> {
+  const fence = issue.clockFence + 1;
+  const [updated] = await tx.update(issues).set({ clockFence: fence }).where(eq(issues.id, issue.id)).returning();
+  await tx.update(timers).set({ status: 'cancelled' }).where(and(eq(timers.issueId, issue.id), eq(timers.status, 'pending')));
+  if (plan.length) await tx.insert(timers).values(plan.map((p) => ({ ...p, issueId: issue.id, fence })));
+  return updated!;
+}
+
+/**
+ * Claims due timers. FOR UPDATE SKIP LOCKED lets instances claim side by side
+ * without taking the same row; the lease hands a crashed instance's timers to
+ * the others once it expires. `<=`: a timer due exactly now is due.
+ */
+export async function claimDueTimers(db: Db, now: Date, limit: number, leaseMs: number): Promise<TimerRow[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: timers.id })
+      .from(timers)
+      .where(and(eq(timers.status, 'pending'), lte(timers.dueAt, now), or(isNull(timers.lockedUntil), lt(timers.lockedUntil, now))))
+      .orderBy(timers.dueAt)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (due.length === 0) return [];
+    return tx
+      .update(timers)
+      .set({ lockedUntil: new Date(now.getTime() + leaseMs) })
+      .where(inArray(timers.id, due.map((d) => d.id)))
+      .returning();
+  });
+}
+
+/** Settles timers inside the transaction that acted on them, so a timer is done exactly when its messages are queued. */
+export async function settleTimers(tx: Tx, ids: number[], status: TimerStatus, now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.update(timers).set({ status, firedAt: now, lockedUntil: null }).where(inArray(timers.id, ids));
+}
+
+/** The issue's timers that are due and not yet settled, whoever claimed them; read under the issue's row lock. */
+export async function dueTimersOf(tx: Tx, issueId: number, now: Date): Promise<TimerRow[]> {
+  return tx.select().from(timers)
+    .where(and(eq(timers.issueId, issueId), eq(timers.status, 'pending'), lte(timers.dueAt, now)))
+    .orderBy(timers.dueAt);
+}
+
+export async function countDueTimers(db: Db, now: Date): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(timers).where(and(eq(timers.status, 'pending'), lte(timers.dueAt, now)));
+  return row!.n;
+}

@@ -1,0 +1,77 @@
+import { mentionChannel, mentionUser } from './mrkdwn.js';
+
+/**
+ * Who may do what to an issue: the one place this is decided. The README's
+ * permission table is generated from the same words.
+ */
+
+export type IssueAction = 'claim' | 'unclaim' | 'resolve' | 'wait' | 'resume' | 'reroute' | 'reopen' | 'show';
+export type Role = 'owner' | 'claimer' | 'agent' | 'channel_member';
+
+export const PERMISSIONS: Record<IssueAction, readonly Role[]> = {
+  claim: ['owner'],
+  unclaim: ['claimer', 'owner'],
+  resolve: ['claimer', 'owner'],
+  wait: ['claimer', 'owner'],
+  // The agent resumes too: their answer in the thread or by DM means the customer replied.
+  resume: ['claimer', 'owner', 'agent'],
+  reroute: ['claimer', 'owner'],
+  reopen: ['agent'],
+  show: ['channel_member', 'agent'],
+};
+
+const VERBS: Record<IssueAction, string> = {
+  claim: 'claim', unclaim: 'unclaim', resolve: 'resolve', wait: 'mark as waiting on the customer',
+  resume: 'resume', reroute: 'reroute', reopen: 'reopen', show: 'see',
+};
+
+export interface Party {
+  key: string;
+  claimerId: string | null;
+  agentId: string;
+  channel: string;
+  /** The team's owners as written in the matrix: user ids or one user-group id. */
+  owners: string[];
+}
+
+export interface Actor {
+  userId: string;
+  /** True when the actor is an owner (user-group membership already resolved). */
+  isOwner: boolean;
+  /** True when the actor is a member of the issue's team channel; only `show` asks. */
+  inChannel?: boolean;
+}
+
+function rolesOf(issue: Party, actor: Actor): Set<Role> {
+  const roles = new Set<Role>();
+  if (actor.isOwner) roles.add('owner');
+  if (issue.claimerId === actor.userId) roles.add('claimer');
+  if (issue.agentId === actor.userId) roles.add('agent');
+  if (actor.inChannel) roles.add('channel_member');
+  return roles;
+}
+
+export function permits(action: IssueAction, issue: Party, actor: Actor): boolean {
+  const roles = rolesOf(issue, actor);
+  return PERMISSIONS[action].some((role) => roles.has(role));
+}
+
+function describeRole(role: Role, issue: Party): string | undefined {
+  switch (role) {
+    case 'owner':
+      return `the team's owners (${issue.owners.map(mentionUser).join(', ')})`;
+    case 'claimer':
+      return issue.claimerId ? `its claimer ${mentionUser(issue.claimerId)}` : undefined;
+    case 'agent':
+      return `the agent who escalated it (${mentionUser(issue.agentId)})`;
+    case 'channel_member':
+      return `members of ${mentionChannel(issue.channel)}`;
+  }
+}
+
+/** "Only its claimer <@U1> or the team's owners (<@U2>) may resolve ESC-7." */
+export function refusalText(action: IssueAction, issue: Party): string {
+  const who = PERMISSIONS[action].map((role) => describeRole(role, issue)).filter(Boolean);
+  const list = who.length > 1 ? `${who.slice(0, -1).join(', ')} or ${who.at(-1)}` : who[0];
+  return `Only ${list} may ${VERBS[action]} ${issue.key}.`;
+}

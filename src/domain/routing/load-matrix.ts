@@ -1,0 +1,281 @@
+import { Cron } from 'croner';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ALWAYS, hasOpenHours, type Calendar } from '../calendar.js';
+import { parseDuration, type Duration } from '../durations.js';
+import { didYouMean } from './did-you-mean.js';
+import type { Matrix, Route, Team, Tier } from './matrix.js';
+import { matrixSchema, type MatrixFile, type TierSpec } from './matrix-schema.js';
+import { isGroupId } from '../slack-ids.js';
+
+export type Path = Array<string | number>;
+
+export interface MatrixProblem {
+  path: Path;
+  message: string;
+  line?: number;
+}
+
+export type MatrixResult = { ok: true; matrix: Matrix } | { ok: false; problems: MatrixProblem[] };
+
+/** `routing.yml:41 routes[2].team: unknown team "biling" (did you mean "billing"?)` */
+export function formatProblem(file: string, problem: MatrixProblem): string {
+  const where = problem.line ? `${file}:${problem.line}` : file;
+  const path = formatPath(problem.path);
+  return path ? `${where} ${path}: ${problem.message}` : `${where} ${problem.message}`;
+}
+
+function formatPath(path: Path): string {
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${key}` : key),
+    '',
+  );
+}
+
+/** Parses and validates routing.yml text. Pure: the caller reads the file. */
+export function loadMatrix(text: string): MatrixResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  if (doc.errors.length) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        path: [],
+        line: e.linePos?.[0].line,
+        message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+      })),
+    };
+  }
+  const raw = doc.toJS() ?? {};
+  const parsed = matrixSchema.safeParse(raw);
+  const problems = parsed.success
+    ? checkReferences(parsed.data)
+    : [...parsed.error.issues.flatMap(fromZodIssue), ...referenceProblemsOfValidSections(raw)];
+  if (problems.length) {
+    return { ok: false, problems: problems.map((p) => ({ ...p, line: lineOf(doc, lines, p.path) })) };
+  }
+  return { ok: true, matrix: build(parsed.data!) };
+}
+
+function fromZodIssue(issue: z.core.$ZodIssue): MatrixProblem | MatrixProblem[] {
+  const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    // One problem per key, each at the key's own line.
+    return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown key' }));
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return { path, message: 'is required' };
+  }
+  return { path, message: issue.message };
+}
+
+/** The line of the key at `path`, or of its nearest ancestor that exists in the file. */
+function lineOf(doc: Document, lines: LineCounter, path: Path): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const parent = depth > 0 ? doc.getIn(path.slice(0, depth - 1), true) : undefined;
+    const key = path[depth - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
+      const range = (pair?.key as { range?: [number] } | undefined)?.range;
+      if (range) return lines.linePos(range[0]).line;
+    }
+    const node = depth > 0 ? doc.getIn(path.slice(0, depth), true) : doc.contents;
+    const range = (node as { range?: [number] } | null | undefined)?.range;
+    if (range) return lines.linePos(range[0]).line;
+  }
+  return undefined;
+}
+
+function validTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** Expands `mon-fri` into weekday numbers (0 = Sunday); undefined when the range runs backwards. */
+function expandDays(spec: string): number[] | undefined {
+  const [from, to = from] = spec.split('-').map((d) => DAYS.indexOf(d!));
+  const start = from === 0 ? 7 : from!; // ranges are written Monday-first: mon-sun
+  const end = to === 0 ? 7 : to!;
+  if (end < start) return undefined;
+  return Array.from({ length: end - start + 1 }, (_, i) => (start + i) % 7);
+}
+
+/**
+ * Checks that need the whole file: names that refer to other sections, regexes,
+ * zones, crons. Sections listed in `failed` did not parse; checks that depend on
+ * them are skipped rather than reported twice.
+ */
+function checkReferences(file: Partial<MatrixFile>, failed: ReadonlySet<string> = new Set()): MatrixProblem[] {
+  const problems: MatrixProblem[] = [];
+  const report = (path: Path, message: string) => problems.push({ path, message });
+  const namesIn = (section: keyof MatrixFile) => (failed.has(section) ? undefined : Object.keys(file[section] ?? {}));
+  /** Reports `name` unless it is known, or its section could not be read. */
+  const mustExist = (path: Path, kind: string, name: string, known: string[] | undefined) => {
+    if (known && !known.includes(name)) report(path, `unknown ${kind} "${name}"${didYouMean(name, known)}`);
+  };
+
+  const levels = namesIn('levels');
+  const categories = namesIn('categories');
+  const teams = namesIn('teams');
+  const origins = failed.has('origins') ? undefined : file.origins;
+  const calendarNames = namesIn('calendars');
+  const calendars = calendarNames && ['always', ...calendarNames];
+
+  if (file.timezone && !validTimezone(file.timezone)) report(['timezone'], `unknown time zone "${file.timezone}"`);
+
+  for (const [name, cal] of Object.entries(file.calendars ?? {})) checkCalendar(name, cal, report);
+
+  for (const [name, level] of Object.entries(file.levels ?? {})) {
+    mustExist(['levels', name, 'calendar'], 'calendar', level.calendar, calendars);
+  }
+
+  for (const [name, team] of Object.entries(file.teams ?? {})) checkTeam(name, team, report);
+
+  (file.routes ?? []).forEach((route, i) => {
+    const path = ['routes', i];
+    mustExist([...path, 'team'], 'team', route.team, teams);
+    if (route.level) mustExist([...path, 'level'], 'level', route.level, levels);
+    const w = route.when;
+    w?.category?.forEach((c, j) => mustExist([...path, 'when', 'category', j], 'category', c, categories));
+    w?.level?.forEach((l, j) => mustExist([...path, 'when', 'level', j], 'level', l, levels));
+    w?.origin?.forEach((o, j) => mustExist([...path, 'when', 'origin', j], 'origin', o, origins));
+    if (w?.text) {
+      try {
+        new RegExp(w.text, 'i');
+      } catch (e) {
+        report([...path, 'when', 'text'], `not a valid regular expression: ${(e as Error).message}`);
+      }
+    }
+    const last = i === file.routes!.length - 1;
+    if (last && w) report(path, 'the last route must have no `when`, so that every issue lands somewhere');
+    if (!last && !w) report(path, `this route has no \`when\`, so routes after it (from routes[${i + 1}]) can never match`);
+  });
+
+  const digestNames = new Set<string>();
+  (file.digests ?? []).forEach((digest, i) => {
+    const path = ['digests', i];
+    if (digestNames.has(digest.name)) report([...path, 'name'], `another digest is already named "${digest.name}"`);
+    digestNames.add(digest.name);
+    digest.teams?.forEach((t, j) => mustExist([...path, 'teams', j], 'team', t, teams));
+    if (digest.timezone && !validTimezone(digest.timezone)) report([...path, 'timezone'], `unknown time zone "${digest.timezone}"`);
+    try {
+      new Cron(digest.schedule, { paused: true });
+    } catch (e) {
+      report([...path, 'schedule'], `not a valid cron expression (${(e as Error).message})`);
+    }
+  });
+  return problems;
+}
+
+type Report = (path: Path, message: string) => void;
+
+function checkCalendar(name: string, cal: MatrixFile['calendars'][string], report: Report): void {
+  if (name === 'always') report(['calendars', name], '"always" is built in (24x7) and cannot be redefined');
+  if (cal.timezone && !validTimezone(cal.timezone)) report(['calendars', name, 'timezone'], `unknown time zone "${cal.timezone}"`);
+  const seen = new Map<number, string>();
+  for (const spec of Object.keys(cal.hours)) {
+    const days = expandDays(spec);
+    if (!days) report(['calendars', name, 'hours', spec], 'a day range runs forward, Monday first (e.g. mon-fri)');
+    for (const day of days ?? []) {
+      if (seen.has(day)) report(['calendars', name, 'hours', spec], `${DAYS[day]} is already covered by "${seen.get(day)}"`);
+      seen.set(day, spec);
+    }
+  }
+  if (Object.keys(cal.hours).length === 0) {
+    report(['calendars', name, 'hours'], 'this calendar has no open hours, so its clocks would never run');
+  }
+}
+
+function checkTeam(name: string, team: MatrixFile['teams'][string], report: Report): void {
+  if (team.owners.length > 1 && team.owners.some(isGroupId)) {
+    report(['teams', name, 'owners'], 'give either user ids or one user-group id, not both');
+  }
+  for (const target of ['ack', 'resolve'] as const) {
+    team.escalation[target].forEach((tier: TierSpec, i: number) => {
+      const path = ['teams', name, 'escalation', target, i];
+      if (i === 0 && tier.after) report([...path, 'after'], 'the first tier fires when the target is missed; remove `after`');
+      if (i > 0 && !tier.after) report(path, '`after` is required: how long after the previous tier this one fires');
+    });
+  }
+}
+
+function referenceProblemsOfValidSections(raw: unknown): MatrixProblem[] {
+  const { file, failed } = parseSections(raw);
+  return checkReferences(file, failed);
+}
+
+/** Parses each top-level section on its own, so that one broken section does not hide problems elsewhere. */
+function parseSections(raw: unknown): { file: Partial<MatrixFile>; failed: Set<string> } {
+  const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const file: Record<string, unknown> = {};
+  const failed = new Set<string>();
+  for (const [key, schema] of Object.entries(matrixSchema.shape)) {
+    const result = (schema as z.ZodType).safeParse(input[key]);
+    if (result.success) file[key] = result.data;
+    else failed.add(key);
+  }
+  return { file: file as Partial<MatrixFile>, failed };
+}
+
+const duration = (text: string): Duration => parseDuration(text)!;
+
+function toMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h! * 60 + m!;
+}
+
+function buildCalendar(name: string, spec: MatrixFile['calendars'][string], defaultZone: string): Calendar {
+  const week: Calendar['week'] = Array.from({ length: 7 }, () => []);
+  for (const [days, ranges] of Object.entries(spec.hours)) {
+    for (const day of expandDays(days)!) {
+      week[day] = ranges
+        .map((range) => range.split('-').map(toMinutes) as [number, number])
+        .sort((a, b) => a[0] - b[0]);
+    }
+  }
+  const calendar = { name, timezone: spec.timezone ?? defaultZone, week, holidays: spec.holidays, always: false };
+  if (!hasOpenHours(calendar)) throw new Error(`calendar ${name} has no open hours`);
+  return calendar;
+}
+
+const buildTier = (tier: TierSpec): Tier => ({ after: tier.after ? duration(tier.after) : null, notify: tier.notify });
+
+function build(file: MatrixFile): Matrix {
+  const calendars: Record<string, Calendar> = { always: ALWAYS };
+  for (const [name, spec] of Object.entries(file.calendars)) calendars[name] = buildCalendar(name, spec, file.timezone);
+  const teams: Record<string, Team> = {};
+  for (const [key, t] of Object.entries(file.teams)) {
+    teams[key] = {
+      key,
+      channel: t.channel,
+      owners: t.owners,
+      escalation: { ack: t.escalation.ack.map(buildTier), resolve: t.escalation.resolve.map(buildTier) },
+    };
+  }
+  const routes: Route[] = file.routes.map((r, index) => ({
+    index,
+    team: r.team,
+    level: r.level,
+    cc: r.cc ?? [],
+    when: r.when && { ...r.when, text: r.when.text === undefined ? undefined : new RegExp(r.when.text, 'i') },
+  }));
+  return {
+    timezone: file.timezone,
+    calendars,
+    levels: Object.fromEntries(
+      Object.entries(file.levels).map(([key, l]) => [key, { key, ...l, ack: duration(l.ack), resolve: duration(l.resolve) }]),
+    ),
+    nudges: [...file.nudges].sort((a, b) => a - b),
+    origins: file.origins,
+    categories: Object.fromEntries(Object.entries(file.categories).map(([key, c]) => [key, { key, ...c }])),
+    teams,
+    routes,
+    digests: file.digests.map((d) => ({ ...d, timezone: d.timezone ?? file.timezone })),
+  };
+}

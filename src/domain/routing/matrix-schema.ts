@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { parseDuration } from '../durations.js';
+
+/**
+ * The shape of routing.yml, key for key as ../shared/design/routing-matrix.md
+ * defines it. Cross-references (a route naming a team, a level naming a calendar)
+ * are checked afterwards in check-matrix.ts, where the whole file is known.
+ */
+
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const GROUP_ID = /^S[A-Z0-9]{2,}$/;
+const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+export const duration = z
+  .string({ error: 'expected a duration such as 15m, 4h, 1h30m or 2d' })
+  .refine((text) => parseDuration(text) !== undefined, {
+    error: 'expected a duration such as 15m, 4h, 1h30m or 2d',
+  });
+
+const userId = z.string().regex(USER_ID, { error: 'expected a Slack user id such as U0ANNA' });
+const groupId = z.string().regex(GROUP_ID, { error: 'expected a Slack user-group id such as S0TRIAGE' });
+const channelId = z.string().regex(CHANNEL_ID, { error: 'expected a Slack channel id such as C0BILLING' });
+const recipient = z.union([userId, groupId], { error: 'expected a user id (U...) or a user-group id (S...)' });
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+const DAY_SPEC = /^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?$/;
+const HOURS_SPEC = /^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
+const hoursRange = z
+  .string()
+  .regex(HOURS_SPEC, { error: 'expected opening hours as "HH:MM-HH:MM", e.g. "09:00-17:30"' })
+  .refine((text) => { const [from, to] = text.split('-'); return from! < to!; }, {
+    error: 'the closing time must be after the opening time',
+  });
+
+const calendar = z.strictObject({
+  timezone: z.string().optional(),
+  hours: z.record(
+    z.string().regex(DAY_SPEC, { error: 'expected a day (mon..sun) or a day range such as mon-fri' }),
+    oneOrMany(hoursRange),
+  ),
+  holidays: z
+    .array(z.iso.date({ error: 'expected a date as YYYY-MM-DD' }))
+    .default([]),
+});
+
+const level = z.strictObject({
+  label: z.string().min(1).max(75, { error: 'at most 75 characters (a Slack option label)' }),
+  ack: duration,
+  resolve: duration,
+  calendar: z.string().default('always'),
+});
+
+const percentage = z.union([
+  z.string().regex(/^\d+(\.\d+)?%$/, { error: 'expected a percentage such as 50%' }),
+  z.number(),
+]).transform((v) => (typeof v === 'number' ? (v <= 1 ? v : v / 100) : Number(v.slice(0, -1)) / 100))
+  .refine((fraction) => fraction > 0 && fraction < 1, { error: 'a nudge must be between 0% and 100% of the target' });
+
+const category = z.strictObject({
+  label: z.string().min(1).max(75, { error: 'at most 75 characters (a Slack option label)' }),
+  kb: z.url({ error: 'expected a URL' }).optional(),
+});
+
+const tier = z.strictObject({
+  after: duration.optional(),
+  notify: oneOrMany(recipient),
+});
+
+const team = z.strictObject({
+  channel: channelId,
+  owners: oneOrMany(recipient),
+  escalation: z
+    .strictObject({ ack: z.array(tier).default([]), resolve: z.array(tier).default([]) })
+    .default({ ack: [], resolve: [] }),
+});
+
+const when = z
+  .strictObject({
+    category: oneOrMany(z.string()).optional(),
+    level: oneOrMany(z.string()).optional(),
+    origin: oneOrMany(z.string()).optional(),
+    text: z.string().min(1).optional(),
+  })
+  .refine((w) => Object.keys(w).length > 0, { error: 'an empty `when` matches everything; drop it instead' });
+
+const route = z.strictObject({
+  when: when.optional(),
+  team: z.string(),
+  level: z.string().optional(),
+  cc: oneOrMany(channelId).optional(),
+});
+
+const digest = z.strictObject({
+  name: z.string().regex(NAME, { error: 'expected a lower-case name such as billing-daily' }),
+  to: z.union([userId, channelId], { error: 'expected a user id (U...) or a channel id (C...)' }),
+  teams: z.array(z.string()).optional(),
+  schedule: z.string(),
+  timezone: z.string().optional(),
+});
+
+const named = <T extends z.ZodType>(value: T) =>
+  z.record(z.string().regex(NAME, { error: 'names are lower-case letters, digits, - and _' }), value);
+
+export const matrixSchema = z.strictObject({
+  version: z.literal(1, { error: 'expected version: 1' }),
+  timezone: z.string().default('UTC'),
+  calendars: named(calendar).default({}),
+  levels: named(level).refine((l) => Object.keys(l).length > 0, { error: 'define at least one level' }),
+  nudges: z.array(percentage).default([]),
+  origins: z.array(z.string().regex(NAME, { error: 'origins are lower-case words such as twitter' })).min(1),
+  categories: named(category).refine((c) => Object.keys(c).length > 0, { error: 'define at least one category' }),
+  teams: named(team).refine((t) => Object.keys(t).length > 0, { error: 'define at least one team' }),
+  routes: z.array(route).min(1, { error: 'define at least one route' }),
+  digests: z.array(digest).default([]),
+});
+
+export type MatrixFile = z.output<typeof matrixSchema>;
+export type TeamSpec = MatrixFile['teams'][string];
+export type TierSpec = TeamSpec['escalation']['ack'][number];

@@ -1,0 +1,64 @@
+import type { Calendar } from '../calendar.js';
+import type { Duration } from '../durations.js';
+
+/** The routing matrix as the bot uses it: validated, with durations parsed and regexes compiled. */
+export interface Matrix {
+  timezone: string;
+  calendars: Record<string, Calendar>;
+  levels: Record<string, Level>;
+  nudges: number[];
+  origins: string[];
+  categories: Record<string, Category>;
+  teams: Record<string, Team>;
+  routes: Route[];
+  digests: Digest[];
+}
+
+export interface Level {
+  key: string;
+  label: string;
+  ack: Duration;
+  resolve: Duration;
+  calendar: string;
+}
+
+export interface Category {
+  key: string;
+  label: string;
+  kb?: string;
+}
+
+export interface Tier {
+  /** Open time after the previous tier; null for the first tier, which fires at the target. */
+  after: Duration | null;
+  notify: string[];
+}
+
+export interface Team {
+  key: string;
+  channel: string;
+  /** User ids, or a single user-group id. */
+  owners: string[];
+  escalation: { ack: Tier[]; resolve: Tier[] };
+}
+
+export interface Route {
+  index: number;
+  when?: {
+    category?: string[];
+    level?: string[];
+    origin?: string[];
+    text?: RegExp;
+  };
+  team: string;
+  level?: string;
+  cc: string[];
+}
+
+export interface Digest {
+  name: string;
+  to: string;
+  teams?: string[];
+  schedule: string;
+  timezone: string;
+}

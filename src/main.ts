@@ -1,0 +1,128 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { AppContext } from './app/context.js';
+import { cachedMembers, ownerDirectory } from './app/owner-directory.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { forgetOldRequests } from './db/issue-store.js';
+import type { Matrix } from './domain/routing/matrix.js';
+import { OutboxWorker } from './jobs/outbox-worker.js';
+import { fireDueTimers } from './app/fire-timers.js';
+import { sendDueDigests } from './app/send-digests.js';
+import { startSweeper } from './jobs/sweeper.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { readRoutingFile } from './routing-file.js';
+import { InFlight } from './slack/listeners/listener-kit.js';
+import { registerListeners } from './slack/listeners/index.js';
+import { outboxSender } from './slack/outbox-sender.js';
+import { createSlackApp, webClientOptions } from './slack/slack-app.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface FrontlineOptions {
+  config: Config & { slack: { botToken: string } };
+  log?: Logger;
+  /** The clock; tests pass their own. */
+  now?: () => Date;
+  /** Overrides ROUTING_FILE (tests and the demo). */
+  matrix?: Matrix;
+  /** Keep PGlite in memory instead of DATA_DIR (tests). */
+  inMemory?: boolean;
+}
+
+export interface Frontline {
+  port: number;
+  ctx: AppContext;
+  database: Database;
+  /** Sends whatever the outbox holds now and waits for it (tests, shutdown). */
+  flush(): Promise<void>;
+  /** One sweep now: fire due timers, then send what they queued (tests). */
+  sweep(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The composition root: config -> routing matrix -> database -> Slack app -> background jobs. */
+export async function startFrontline(options: FrontlineOptions): Promise<Frontline> {
+  const { config } = options;
+  const log = options.log ?? createLogger(config.logLevel);
+  const matrix = options.matrix ?? readRoutingFile(config.routingFile);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: options.inMemory ? undefined : config.dataDir });
+  const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, log));
+
+  let worker: OutboxWorker | undefined;
+  const channelMembers = cachedMembers(async (channel) => {
+    const members: string[] = [];
+    for await (const page of client.paginate('conversations.members', { channel, limit: 1000 })) {
+      members.push(...((page as { members?: string[] }).members ?? []));
+    }
+    return members;
+  }, log);
+  const ctx: AppContext = {
+    db: database.db,
+    matrix,
+    now: options.now ?? (() => new Date()),
+    log,
+    owners: ownerDirectory(async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [], log),
+    channelMembers: (channel) => channelMembers(channel, ctx.now()),
+    kickOutbox: () => worker?.kick(),
+  };
+  const metrics = createMetrics(database.db, ctx.now);
+  // How long a claimed timer or message stays with the instance that took it before others may take it over.
+  const leaseMs = Math.min(60_000, Math.max(5_000, 12 * config.sweepIntervalMs));
+  worker = new OutboxWorker(ctx, outboxSender(ctx, client), { onResult: metrics.countSend, leaseMs });
+
+  const app = createSlackApp({ ...config.slack, port: config.port, log, healthy: database.ping, metrics: metrics.registry });
+  app.error(async (error) => {
+    log.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+  const inflight = new InFlight();
+  app.use(inflight.middleware());
+  registerListeners({ app, ctx });
+
+  const started = (await app.start(config.port)) as Server | undefined;
+  const port = (started?.address?.() as AddressInfo | null)?.port ?? config.port;
+  const flush = async () => {
+    worker!.kick();
+    await worker!.idle();
+  };
+  const clock = { leaseMs, graceMs: Math.max(60_000, 3 * config.sweepIntervalMs) };
+  let prunedAt = 0;
+  const sweep = async () => {
+    const done = metrics.timeSweep();
+    try {
+      await fireDueTimers(ctx, clock);
+      await sendDueDigests(ctx, clock.graceMs);
+      await flush();
+      if (ctx.now().getTime() - prunedAt > HOUR_MS) {
+        prunedAt = ctx.now().getTime();
+        await forgetOldRequests(ctx.db, new Date(prunedAt - 24 * HOUR_MS));
+      }
+    } finally {
+      done();
+    }
+  };
+  const sweeper = startSweeper(config.sweepIntervalMs, log, [sweep]);
+  worker.kick(); // whatever an earlier run left unsent
+  log.info({ port, database: database.kind, mode: config.slack.appToken ? 'socket' : 'http' }, 'frontline started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    ctx,
+    database,
+    flush,
+    sweep,
+    stop: () =>
+      (stopping ??= (async () => {
+        await app.stop();
+        await inflight.drain();
+        await sweeper.stop();
+        await worker!.idle();
+        await database.close();
+        log.info('frontline stopped');
+      })()),
+  };
+}

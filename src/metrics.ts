@@ -1,0 +1,63 @@
+import { count } from 'drizzle-orm';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from './db/client.js';
+import { pendingCount } from './db/outbox-store.js';
+import { issues } from './db/schema.js';
+import { countDueTimers } from './db/timer-store.js';
+
+export type SendResult = 'sent' | 'retried' | 'failed';
+
+/**
+ * Prometheus metrics for GET /metrics. Gauges are read from the database when
+ * scraped, so every instance reports the shared state; counters are per instance.
+ */
+export function createMetrics(db: Db, now: () => Date) {
+  const registry = new Registry();
+  new Gauge({
+    name: 'frontline_issues',
+    help: 'Issues by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const rows = await db.select({ status: issues.status, n: count() }).from(issues).groupBy(issues.status);
+      this.reset();
+      for (const status of ['open', 'claimed', 'waiting', 'resolved']) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'frontline_timers_due',
+    help: 'Reminders and escalations due but not yet fired',
+    registers: [registry],
+    async collect() {
+      this.set(await countDueTimers(db, now()));
+    },
+  });
+  new Gauge({
+    name: 'frontline_outbox_pending',
+    help: 'Slack messages waiting to be sent',
+    registers: [registry],
+    async collect() {
+      this.set(await pendingCount(db));
+    },
+  });
+  const sends = new Counter({
+    name: 'frontline_slack_sends_total',
+    help: 'Slack messages by kind and result (sent, retried, failed)',
+    labelNames: ['kind', 'result'],
+    registers: [registry],
+  });
+  const sweepSeconds = new Histogram({
+    name: 'frontline_sweep_duration_seconds',
+    help: 'How long one sweep (timers, then queued messages) took',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return {
+    registry,
+    countSend: (kind: string, result: SendResult) => sends.inc({ kind, result }),
+    timeSweep: () => sweepSeconds.startTimer(),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+

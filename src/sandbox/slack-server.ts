@@ -1,0 +1,517 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LIMITS, messageBlockProblems, viewProblems } from './block-kit-limits.js';
+import { SocketModeServer } from './socket-mode.js';
+import { isUserId } from '../domain/slack-ids.js';
+
+/**
+ * A local Slack: the Web API methods Frontline calls, answering as Slack does
+ * (errors as `{ ok: false, error }`, 429 with Retry-After, invalid_blocks with
+ * JSON pointers, single-use triggers that expire after 3 seconds, response_urls
+ * good for 5 uses in 30 minutes). It records every call and every message for
+ * tests, the demo and its transcript.
+ */
+
+type Json = Record<string, any>;
+
+export interface SandboxUser { id: string; name: string; tz: string }
+export interface SandboxChannel { id: string; name: string; members: Set<string>; archived: boolean; dm?: string }
+export interface SandboxMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  user: string;
+  text: string;
+  blocks?: Json[];
+  metadata?: Json;
+  /** Earlier versions, oldest first, when chat.update changed it. */
+  history: Array<{ text: string; blocks?: Json[] }>;
+}
+export interface Ephemeral {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: Json[];
+  via: 'ack' | 'response_url' | 'chat.postEphemeral';
+  replaced: boolean;
+  /** The response_url this message belongs to: `replace_original` through it replaces this message only. */
+  responseUrl?: string;
+}
+export interface SandboxView { id: string; user: string; view: Json; open: boolean; hash: string }
+export interface ApiCall { method: string; args: Json; ok: boolean; error?: string; status: number }
+export type Visible =
+  | { kind: 'message'; message: SandboxMessage }
+  | { kind: 'update'; message: SandboxMessage }
+  | { kind: 'ephemeral'; ephemeral: Ephemeral }
+  | { kind: 'view'; view: SandboxView }
+  | { kind: 'command'; user: string; channel: string; text: string }
+  | { kind: 'click'; user: string; channel: string; label: string }
+  | { kind: 'submit'; user: string; view: SandboxView; values: Json };
+
+export interface Failure {
+  error?: string;
+  status?: number;
+  retryAfter?: number;
+  times: number;
+  channel?: string;
+  /** Carry the call out, then answer with the failure anyway: a response lost on the way back. */
+  afterApplying?: boolean;
+}
+
+const TRIGGER_LIFETIME_MS = 3000;
+const RESPONSE_URL_LIFETIME_MS = 30 * 60 * 1000;
+const RESPONSE_URL_USES = 5;
+
+export class SlackSandbox {
+  readonly botToken = `xoxb-sandbox-${randomBytes(6).toString('hex')}`;
+  readonly signingSecret = randomBytes(16).toString('hex');
+  /** The app-level token for Socket Mode (apps.connections.open). */
+  readonly appToken = `xapp-1-A0FRONTLINE-${randomBytes(6).toString('hex')}`;
+  readonly botUserId = 'U0FRONTLINE';
+  readonly botId = 'B0FRONTLINE';
+  readonly teamId = 'T0SANDBOX';
+
+  readonly users = new Map<string, SandboxUser>();
+  readonly channels = new Map<string, SandboxChannel>();
+  readonly usergroups = new Map<string, string[]>();
+  readonly messages: SandboxMessage[] = [];
+  readonly ephemerals: Ephemeral[] = [];
+  readonly views = new Map<string, SandboxView>();
+  readonly calls: ApiCall[] = [];
+  /** Everything a person could have seen, in order, as it looked then: the demo's transcript is made from it. */
+  readonly visible: Visible[] = [];
+
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly channelRates = new Map<string, { perSecond: number; sent: number[] }>();
+  private readonly triggers = new Map<string, { user: string; issuedAt: number; used: boolean }>();
+  private readonly responseUrls = new Map<string, { channel: string; user: string; issuedAt: number; uses: number }>();
+  private server?: Server;
+  private socketMode?: SocketModeServer;
+  private counter = 0;
+  /** The sandbox's own clock for trigger and response_url lifetimes; tests may move it. */
+  now: () => number = () => Date.now();
+
+  get url(): string {
+    const { port } = this.server!.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.socketMode = new SocketModeServer(this.server);
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.socketMode?.close();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  // --- Socket Mode ---------------------------------------------------------
+
+  get socketConnected(): boolean {
+    return this.socketMode?.connected ?? false;
+  }
+
+  /** Sends an envelope over the app's Socket Mode connection and waits for its ack. */
+  deliverEnvelope(type: string, payload: Json, retry?: { num: number; reason: string }): Promise<Json | undefined> {
+    if (!this.socketMode) throw new Error('sandbox: not started');
+    return this.socketMode.deliver(type, payload, retry);
+  }
+
+  // --- the workspace -------------------------------------------------------
+
+  addUser(id: string, name: string, tz = 'Europe/London'): void {
+    this.users.set(id, { id, name, tz });
+  }
+
+  /** A channel; the bot is a member unless `botMember` is false. */
+  addChannel(id: string, name: string, members: string[] = [], options: { botMember?: boolean; archived?: boolean } = {}): void {
+    const all = new Set(members);
+    if (options.botMember !== false) all.add(this.botUserId);
+    this.channels.set(id, { id, name, members: all, archived: options.archived ?? false });
+  }
+
+  addUsergroup(id: string, members: string[]): void {
+    this.usergroups.set(id, members);
+  }
+
+  /** Makes the next `times` calls of `method` fail (optionally only for one channel). */
+  failNext(method: string, failure: Partial<Failure> = {}): void {
+    const list = this.failures.get(method) ?? [];
+    list.push({ times: 1, ...failure, ...(failure.status === 429 ? { error: 'ratelimited' } : {}) });
+    this.failures.set(method, list);
+  }
+
+  /** chat.postMessage to `channel` beyond `perSecond` answers 429, as Slack's per-channel limit does. */
+  limitChannel(channel: string, perSecond: number): void {
+    this.channelRates.set(channel, { perSecond, sent: [] });
+  }
+
+  issueTrigger(user: string): string {
+    const id = `${++this.counter}.${Date.now()}.${randomBytes(4).toString('hex')}`;
+    this.triggers.set(id, { user, issuedAt: this.now(), used: false });
+    return id;
+  }
+
+  issueResponseUrl(channel: string, user: string): string {
+    const id = randomBytes(8).toString('hex');
+    this.responseUrls.set(id, { channel, user, issuedAt: this.now(), uses: 0 });
+    return `${this.url}/respond/${id}`;
+  }
+
+  dmChannelOf(user: string): string {
+    const id = `D${user.slice(1)}`;
+    if (!this.channels.has(id)) {
+      this.channels.set(id, { id, name: `dm-${this.users.get(user)?.name ?? user}`, members: new Set([user, this.botUserId]), archived: false, dm: user });
+    }
+    return id;
+  }
+
+  /** A message typed by a person (the driver then tells the app about it as an event). */
+  postAsUser(user: string, channel: string, text: string, threadTs?: string): string {
+    const where = this.channels.get(channel);
+    if (!where?.members.has(user)) throw new Error(`sandbox: ${user} cannot post in ${channel}: not a member`);
+    const message: SandboxMessage = { channel, ts: this.nextTs(), threadTs, user, text, history: [] };
+    this.messages.push(message);
+    this.visible.push({ kind: 'message', message: structuredClone(message) });
+    return message.ts;
+  }
+
+  // --- queries for tests -----------------------------------------------------
+
+  messagesIn(channel: string, options: { threadTs?: string } = {}): SandboxMessage[] {
+    return this.messages.filter((m) => m.channel === channel && (options.threadTs === undefined || m.threadTs === options.threadTs));
+  }
+  dmsTo(user: string): SandboxMessage[] {
+    return this.messagesIn(this.dmChannelOf(user));
+  }
+  ephemeralsFor(user: string): Ephemeral[] {
+    return this.ephemerals.filter((e) => e.user === user && !e.replaced);
+  }
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+  openViewOf(user: string): SandboxView | undefined {
+    return [...this.views.values()].reverse().find((v) => v.user === user && v.open);
+  }
+
+  /**
+   * The mentions that would notify someone: Slack parses them in the message text
+   * and in mrkdwn text objects, never in plain_text.
+   */
+  pingsIn(message: { text: string; blocks?: Json[] }): string[] {
+    const texts = [message.text, ...mrkdwnTexts(message.blocks ?? [])];
+    return texts.flatMap((t) => t.match(/<!(channel|here|everyone)(\|[^>]*)?>|<!subteam\^S[A-Z0-9]+(\|[^>]*)?>|<@[UW][A-Z0-9]+(\|[^>]*)?>/g) ?? []);
+  }
+
+  /** Polls until `probe` returns something truthy; fails with `what` after `timeoutMs`. */
+  async waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`sandbox: timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  // --- HTTP -----------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const send = (status: number, payload: Json, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    if (url.pathname.startsWith('/respond/')) {
+      const [status, payload] = this.respondUrl(url.pathname.slice('/respond/'.length), parseBody(req, body));
+      return send(status, payload);
+    }
+    if (!url.pathname.startsWith('/api/')) return send(404, { ok: false, error: 'unknown_method' });
+    const method = url.pathname.slice('/api/'.length);
+    const args = parseBody(req, body);
+    const [status, payload, headers] = this.call(method, args, req.headers.authorization);
+    this.calls.push({ method, args, ok: payload.ok === true, error: payload.error, status });
+    send(status, payload, headers);
+  }
+
+  private call(method: string, args: Json, authorization?: string): [number, Json, Record<string, string>?] {
+    const token = authorization?.replace(/^Bearer /, '') ?? args.token;
+    if (!token) return [200, { ok: false, error: 'not_authed' }];
+    if (method === 'apps.connections.open') {
+      if (token !== this.appToken) return [200, { ok: false, error: token.startsWith('xapp-') ? 'invalid_auth' : 'not_allowed_token_type' }];
+      return [200, { ok: true, url: `${this.url.replace('http', 'ws')}/socket` }];
+    }
+    if (token !== this.botToken) return [200, { ok: false, error: 'invalid_auth' }];
+    const handler = this.methods[method];
+    if (!handler) return [404, { ok: false, error: 'unknown_method' }];
+    const injected = this.injectedFailure(method, args);
+    if (injected && !injected.afterApplying) return injected.answer;
+    const result = handler(args);
+    if (injected) return injected.answer;
+    return [result.status ?? 200, result.body, result.headers];
+  }
+
+  private injectedFailure(method: string, args: Json): { answer: [number, Json, Record<string, string>?]; afterApplying: boolean } | undefined {
+    const list = this.failures.get(method) ?? [];
+    const failure = list.find((f) => !f.channel || f.channel === args.channel);
+    if (failure) {
+      if (--failure.times <= 0) list.splice(list.indexOf(failure), 1);
+      const afterApplying = failure.afterApplying ?? false;
+      if (failure.status === 429) return { afterApplying, answer: [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter ?? 1) }] };
+      if (failure.status && failure.status >= 500) return { afterApplying, answer: [failure.status, { ok: false, error: 'internal_error' }] };
+      return { afterApplying, answer: [200, { ok: false, error: failure.error ?? 'internal_error' }] };
+    }
+    const rate = method === 'chat.postMessage' ? this.channelRates.get(args.channel) : undefined;
+    if (rate) {
+      const now = this.now();
+      rate.sent = rate.sent.filter((t) => now - t < 1000);
+      if (rate.sent.length >= rate.perSecond) return { afterApplying: false, answer: [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' }] };
+      rate.sent.push(now);
+    }
+    return undefined;
+  }
+
+  private nextTs(): string {
+    const micros = Date.now() * 1000 + (++this.counter % 1000);
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  }
+
+  /** A channel the bot may post in, or the error Slack would give. */
+  private postable(channelId: string): SandboxChannel | string {
+    const id = isUserId(channelId) ? this.dmChannelOf(channelId) : channelId;
+    const channel = this.channels.get(id);
+    if (!channel) return 'channel_not_found';
+    if (channel.archived) return 'is_archived';
+    if (!channel.members.has(this.botUserId)) return 'not_in_channel';
+    return channel;
+  }
+
+  private checkContent(args: Json): string | undefined {
+    if (!args.text && !args.blocks) return 'no_text';
+    if (typeof args.text === 'string' && args.text.length > LIMITS.messageText) return 'msg_too_long';
+    return undefined;
+  }
+
+  private readonly methods: Record<string, (args: Json) => { status?: number; body: Json; headers?: Record<string, string> }> = {
+    'auth.test': () => ok({ url: 'https://sandbox.slack.com/', team: 'Sandbox', user: 'frontline', team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId }),
+
+    'chat.postMessage': (args) => {
+      const channel = this.postable(args.channel);
+      if (typeof channel === 'string') return fail(channel);
+      const contentError = this.checkContent(args);
+      if (contentError) return fail(contentError);
+      if (args.blocks) {
+        const problems = messageBlockProblems(args.blocks);
+        if (problems.length) return fail('invalid_blocks', { errors: problems });
+      }
+      if (args.thread_ts && !this.messages.some((m) => m.channel === channel.id && m.ts === args.thread_ts)) {
+        return fail('thread_not_found');
+      }
+      const message: SandboxMessage = {
+        channel: channel.id, ts: this.nextTs(), threadTs: args.thread_ts, user: this.botUserId,
+        text: args.text ?? '', blocks: args.blocks, metadata: args.metadata, history: [],
+      };
+      this.messages.push(message);
+      this.visible.push({ kind: 'message', message: structuredClone(message) });
+      return ok({ channel: channel.id, ts: message.ts, message: { text: message.text, ts: message.ts, bot_id: this.botId } });
+    },
+
+    'chat.update': (args) => {
+      const channel = this.postable(args.channel);
+      if (typeof channel === 'string') return fail(channel);
+      const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+      if (!message) return fail('message_not_found');
+      if (message.user !== this.botUserId) return fail('cant_update_message');
+      const contentError = this.checkContent(args);
+      if (contentError) return fail(contentError);
+      if (args.blocks) {
+        const problems = messageBlockProblems(args.blocks);
+        if (problems.length) return fail('invalid_blocks', { errors: problems });
+      }
+      message.history.push({ text: message.text, blocks: message.blocks });
+      message.text = args.text ?? message.text;
+      message.blocks = args.blocks ?? message.blocks;
+      this.visible.push({ kind: 'update', message: structuredClone(message) });
+      return ok({ channel: message.channel, ts: message.ts });
+    },
+
+    'chat.postEphemeral': (args) => {
+      const channel = this.postable(args.channel);
+      if (typeof channel === 'string') return fail(channel);
+      if (!channel.members.has(args.user)) return fail('user_not_in_channel');
+      this.addEphemeral({ channel: channel.id, user: args.user, text: args.text ?? '', blocks: args.blocks, via: 'chat.postEphemeral', replaced: false });
+      return ok({ message_ts: this.nextTs() });
+    },
+
+    'chat.getPermalink': (args) => {
+      const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.message_ts);
+      if (!message) return fail('message_not_found');
+      return ok({ channel: message.channel, permalink: `https://sandbox.slack.com/archives/${message.channel}/p${message.ts.replace('.', '')}` });
+    },
+
+    'conversations.open': (args) => {
+      const user = String(args.users ?? '').split(',')[0]!;
+      if (!this.users.has(user)) return fail('user_not_found');
+      return ok({ channel: { id: this.dmChannelOf(user) } });
+    },
+
+    'conversations.history': (args) => {
+      const channel = this.channels.get(args.channel);
+      if (!channel) return fail('channel_not_found');
+      if (!channel.members.has(this.botUserId)) return fail('not_in_channel');
+      const limit = Number(args.limit ?? 100);
+      const messages = this.messagesIn(channel.id).filter((m) => !m.threadTs).reverse().slice(0, limit);
+      return ok({ messages: messages.map((m) => this.asApiMessage(m, args.include_all_metadata)), has_more: false });
+    },
+
+    'conversations.replies': (args) => {
+      const channel = this.channels.get(args.channel);
+      if (!channel) return fail('channel_not_found');
+      const parent = this.messages.find((m) => m.channel === channel.id && m.ts === args.ts);
+      if (!parent) return fail('thread_not_found');
+      const replies = this.messagesIn(channel.id, { threadTs: parent.ts });
+      return ok({ messages: [parent, ...replies].map((m) => this.asApiMessage(m, args.include_all_metadata)), has_more: false });
+    },
+
+    'conversations.info': (args) => {
+      const channel = this.channels.get(args.channel);
+      if (!channel) return fail('channel_not_found');
+      return ok({ channel: { id: channel.id, name: channel.name, is_archived: channel.archived, is_member: channel.members.has(this.botUserId) } });
+    },
+
+    'conversations.members': (args) => {
+      const channel = this.channels.get(args.channel);
+      if (!channel) return fail('channel_not_found');
+      return ok({ members: [...channel.members], response_metadata: { next_cursor: '' } });
+    },
+
+    'users.info': (args) => {
+      const user = this.users.get(args.user);
+      if (!user) return fail('user_not_found');
+      return ok({ user: { id: user.id, name: user.name, real_name: user.name, tz: user.tz } });
+    },
+
+    'usergroups.users.list': (args) => {
+      const members = this.usergroups.get(args.usergroup);
+      if (!members) return fail('no_such_subteam');
+      return ok({ users: members });
+    },
+
+    'views.open': (args) => {
+      const trigger = this.triggers.get(args.trigger_id);
+      if (!trigger) return fail('invalid_trigger_id');
+      if (trigger.used || this.now() - trigger.issuedAt > TRIGGER_LIFETIME_MS) return fail('expired_trigger_id');
+      const problems = viewProblems(args.view ?? {});
+      if (problems.length) return fail('invalid_arguments', { response_metadata: { messages: problems } });
+      trigger.used = true;
+      const view: SandboxView = { id: `V${++this.counter}${randomBytes(3).toString('hex').toUpperCase()}`, user: trigger.user, view: args.view, open: true, hash: randomBytes(6).toString('hex') };
+      this.views.set(view.id, view);
+      this.visible.push({ kind: 'view', view: structuredClone(view) });
+      return ok({ view: { id: view.id, hash: view.hash, ...args.view } });
+    },
+
+    'views.update': (args) => {
+      const view = this.views.get(args.view_id);
+      if (!view) return fail('not_found');
+      if (args.hash && args.hash !== view.hash) return fail('hash_conflict');
+      const problems = viewProblems(args.view ?? {});
+      if (problems.length) return fail('invalid_arguments', { response_metadata: { messages: problems } });
+      view.view = args.view;
+      view.hash = randomBytes(6).toString('hex');
+      return ok({ view: { id: view.id, hash: view.hash, ...args.view } });
+    },
+
+    'views.publish': (args) => {
+      if (!this.users.has(args.user_id)) return fail('user_not_found');
+      const problems = viewProblems(args.view ?? {});
+      if (problems.length) return fail('invalid_arguments', { response_metadata: { messages: problems } });
+      const id = `home:${args.user_id}`;
+      this.views.set(id, { id, user: args.user_id, view: args.view, open: false, hash: randomBytes(6).toString('hex') });
+      return ok({ view: { id, ...args.view } });
+    },
+  };
+
+  private asApiMessage(m: SandboxMessage, withMetadata: unknown): Json {
+    const metadata = withMetadata === true || withMetadata === 'true' ? { metadata: m.metadata } : {};
+    return { type: 'message', ts: m.ts, thread_ts: m.threadTs, user: m.user, text: m.text, blocks: m.blocks, ...metadata };
+  }
+
+  /** The app's reply to a response_url, with Slack's limits on uses and age. */
+  private respondUrl(id: string, args: Json): [number, Json] {
+    const entry = this.responseUrls.get(id);
+    if (!entry) return [404, { ok: false, error: 'no_such_url' }];
+    if (this.now() - entry.issuedAt > RESPONSE_URL_LIFETIME_MS) return [404, { ok: false, error: 'expired_url' }];
+    if (entry.uses >= RESPONSE_URL_USES) return [404, { ok: false, error: 'used_url' }];
+    if (args.blocks) {
+      const problems = messageBlockProblems(args.blocks);
+      if (problems.length) return [400, { ok: false, error: 'invalid_blocks', errors: problems }];
+    }
+    entry.uses++;
+    if (args.response_type === 'in_channel') {
+      this.methods['chat.postMessage']!({ channel: entry.channel, text: args.text, blocks: args.blocks });
+      return [200, { ok: true }];
+    }
+    const url = `${this.url}/respond/${id}`;
+    if (args.replace_original === true) {
+      for (const e of this.ephemerals) if (e.responseUrl === url) e.replaced = true;
+    }
+    this.addEphemeral({ channel: entry.channel, user: entry.user, text: args.text ?? '', blocks: args.blocks, via: 'response_url', replaced: false, responseUrl: url });
+    return [200, { ok: true }];
+  }
+
+  /** Called by the driver when the app acks a command with a message body. */
+  addEphemeral(ephemeral: Ephemeral): void {
+    this.ephemerals.push(ephemeral);
+    this.visible.push({ kind: 'ephemeral', ephemeral });
+  }
+}
+
+function mrkdwnTexts(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(mrkdwnTexts);
+  if (!value || typeof value !== 'object') return [];
+  const object = value as Json;
+  const own = object.type === 'mrkdwn' && typeof object.text === 'string' ? [object.text as string] : [];
+  return [...own, ...Object.values(object).flatMap(mrkdwnTexts)];
+}
+
+const ok = (body: Json = {}) => ({ body: { ok: true, ...body } });
+const fail = (error: string, extra: Json = {}) => ({ body: { ok: false, error, ...extra } });
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+
+/** Web API bodies are form-encoded, with structured fields as JSON strings; or plain JSON. */
+function parseBody(req: IncomingMessage, body: string): Json {
+  if (!body) return {};
+  if ((req.headers['content-type'] ?? '').startsWith('application/json')) return JSON.parse(body) as Json;
+  const args: Json = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    args[key] = JSON_FIELDS.has(key) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

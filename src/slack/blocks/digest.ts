@@ -1,0 +1,97 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import type { ComposedDigest } from '../../app/compose-digest.js';
+import { isEmpty } from '../../app/compose-digest.js';
+import { couldBeSelfServed, trend, unfairOrigins } from '../../domain/digest-flags.js';
+import { humanSpan } from '../../domain/durations.js';
+import { escapeMrkdwn, mentionUser, mrkdwnToText, safeText, slackDate } from '../../domain/mrkdwn.js';
+import type { IssueLine, Speed } from '../../db/digest-queries.js';
+import { context, header, section, type Blocks } from './kit.js';
+
+/** A digest as titled sections of mrkdwn lines: rendered as Block Kit for Slack and as text for the CLI. */
+export interface DigestSection {
+  title: string;
+  lines: string[];
+}
+
+const span = (ms: number | null) => (ms === null ? '—' : humanSpan(ms));
+const pct = (part: number, whole: number) => (whole ? `${Math.round((100 * part) / whole)}%` : '—');
+const link = (l: IssueLine) => (l.cardUrl ? `<${l.cardUrl}|${l.key}>` : l.key);
+const more = (shown: number, total: number) => (total > shown ? [`…and ${total - shown} more`] : []);
+
+function speedLine(s: Speed): string {
+  return `*${escapeMrkdwn(s.key)}*: acknowledge ${span(s.ackMedian)} (p90 ${span(s.ackP90)}, ${s.acks}) · resolve ${span(s.resolveMedian)} (p90 ${span(s.resolveP90)}, ${s.resolves})`;
+}
+
+function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
+  const when = (date: Date) => format(new TZDate(date, d.timezone), 'EEE d MMM HH:mm');
+  const heading = `${when(d.period.from)} – ${when(d.period.to)} (${d.timezone}) · teams: ${d.teams.join(', ')}${late ? ' · sent late: Frontline was down at the scheduled time' : ''}`;
+  if (isEmpty(d)) return [{ title: `Digest ${d.name}`, lines: [heading, 'No escalations in this period, and nothing open.'] }];
+  const { current, previous, open } = d.volume;
+  const sections: DigestSection[] = [
+    { title: `Digest ${d.name}`, lines: [heading] },
+    {
+      title: 'Volume',
+      lines: [`Filed *${current.filed}* (${trend(current.filed, previous.filed)}) · claimed *${current.claimed}* (${trend(current.claimed, previous.claimed)}) · resolved *${current.resolved}* (${trend(current.resolved, previous.resolved)}) · reopened *${current.reopened}* (${trend(current.reopened, previous.reopened)}) · open now *${open}*`],
+    },
+    {
+      title: 'Speed (business time, median and p90)',
+      lines: [...d.speeds.byTeam.map(speedLine), ...d.speeds.byLevel.map((s) => `level ${speedLine(s)}`)],
+    },
+    {
+      title: 'Missed targets',
+      lines: [
+        ...d.missed.map((m) => `*${escapeMrkdwn(m.team)}*: acknowledge ${m.ackMissed} of ${m.filed} (${pct(m.ackMissed, m.filed)}) · resolve ${m.resolveMissed} of ${m.filed} (${pct(m.resolveMissed, m.filed)})`),
+        ...d.tiers.lines.map((l) => `:rotating_light: ${link(l)} reached tier ${l.tier}: ${safeText(l.summary, 120)}`),
+        ...more(d.tiers.lines.length, d.tiers.total),
+      ],
+    },
+    {
+      title: 'Open now',
+      lines: d.urgent.total === 0 ? ['Nothing unclaimed or overdue.'] : [
+        ...d.urgent.lines.map((l) => `${link(l)} · ${l.status === 'open' ? 'unclaimed, acknowledge by' : 'overdue since'} ${slackDate(l.dueAt)} · ${safeText(l.summary, 120)}`),
+        ...more(d.urgent.lines.length, d.urgent.total),
+      ],
+    },
+    {
+      title: 'What keeps coming back',
+      lines: d.categories.map((c) => `*${escapeMrkdwn(c.category)}*: ${c.count} (${trend(c.count, c.previous)})${couldBeSelfServed(c) ? ' · :bulb: mostly easy and solved first time: could the front line handle these with a guide?' : ''}`),
+    },
+    {
+      title: 'Fair treatment across channels of origin (median)',
+      lines: [
+        `Overall: acknowledge ${span(d.overall.ackMedian)} · resolve ${span(d.overall.resolveMedian)}`,
+        ...d.origins.map((o) => `*${escapeMrkdwn(o.origin)}* (${o.issues}): acknowledge ${span(o.ackMedian)} · resolve ${span(o.resolveMedian)}`),
+        ...unfairOrigins(d.origins, d.overall).map((f) => `:warning: *${escapeMrkdwn(f.origin)}* gets ${f.ratio < 1 ? 'faster' : 'slower'} treatment: median time to ${f.measure} is ${f.ratio.toFixed(1)}× the overall.`),
+      ],
+    },
+    {
+      title: 'Recognition',
+      lines: [
+        d.people.claimers.length ? `Most claimed: ${d.people.claimers.map((c) => `${mentionUser(c.user)} (${c.count})`).join(', ')}` : 'Nobody claimed anything.',
+        d.people.resolvers.length ? `Most resolved: ${d.people.resolvers.map((c) => `${mentionUser(c.user)} (${c.count})`).join(', ')}` : 'Nothing was resolved.',
+        ...d.people.praise.map((l) => `:tada: Praise passed on: ${link(l)} ${safeText(l.summary, 120)}`),
+      ],
+    },
+  ];
+  return sections.filter((s) => s.lines.length > 0);
+}
+
+export function digestMessage(d: ComposedDigest, late: boolean): { text: string; blocks: Blocks } {
+  const sections = digestSections(d, late);
+  const blocks: Blocks = [];
+  for (const [i, s] of sections.entries()) {
+    if (i === 0) blocks.push(header(s.title), context(...s.lines));
+    else blocks.push(section(`*${s.title}*\n${s.lines.join('\n')}`));
+  }
+  return { text: `${sections[0]!.title}: ${sections[0]!.lines[0]}`, blocks: blocks.slice(0, 50) };
+}
+
+/** Warnings keep a mark in a terminal; decoration goes. */
+const TEXT_EMOJI = { rotating_light: '!', warning: '!', bulb: '', tada: '' };
+
+/** The digest as text for a terminal: no Slack markup. */
+export function digestText(d: ComposedDigest, late: boolean): string {
+  const plain = (line: string) => mrkdwnToText(line, { timezone: d.timezone, emoji: TEXT_EMOJI });
+  return digestSections(d, late).map((s) => `${s.title}\n${s.lines.map((l) => `  ${plain(l)}`).join('\n')}`).join('\n\n');
+}

@@ -1,0 +1,105 @@
+import type { View } from '@slack/types';
+import { formatDuration } from '../../domain/durations.js';
+import { escapeMrkdwn } from '../../domain/mrkdwn.js';
+import { SUMMARY_MAX, type Draft } from '../../domain/quick-form.js';
+import type { Level, Matrix } from '../../domain/routing/matrix.js';
+import { context, plain, type Blocks } from './kit.js';
+
+export const ESCALATE_MODAL = 'escalate_modal';
+export const DETAILS_MAX = 3000;
+export const CUSTOMER_REF_MAX = 200;
+
+/** Block ids of the modal's inputs: the keys of `response_action: errors`. */
+export const FIELD = {
+  category: 'category',
+  level: 'level',
+  origin: 'origin',
+  summary: 'summary',
+  details: 'details',
+  customerRef: 'customer_ref',
+} as const;
+
+export interface EscalateMetadata {
+  responseUrl?: string;
+  channelId?: string;
+}
+
+const option = (text: string, value: string, description?: string) => ({
+  text: plain(text),
+  value,
+  ...(description ? { description: plain(description) } : {}),
+});
+
+export function levelTargets(level: Level): string {
+  const calendar = level.calendar === 'always' ? '24x7' : `${level.calendar} hours`;
+  return `Acknowledge within ${formatDuration(level.ack)}, resolve within ${formatDuration(level.resolve)} (${calendar})`;
+}
+
+function kbLinks(matrix: Matrix): string | undefined {
+  const links = Object.values(matrix.categories)
+    .filter((c) => c.kb)
+    .map((c) => `<${c.kb}|${escapeMrkdwn(c.label)}>`);
+  return links.length ? `:books: Check the knowledge base first: ${links.join(' · ')}` : undefined;
+}
+
+const select = (id: string, label: string, options: ReturnType<typeof option>[], initial?: string) => ({
+  type: 'input' as const,
+  block_id: id,
+  label: plain(label),
+  element: {
+    type: 'static_select' as const,
+    action_id: 'value',
+    placeholder: plain(`Choose ${label.toLowerCase()}`),
+    options: options.slice(0, 100),
+    ...(initial ? { initial_option: options.find((o) => o.value === initial) } : {}),
+  },
+});
+
+const textInput = (id: string, label: string, opts: { max: number; optional?: boolean; multiline?: boolean; initial?: string; hint?: string }) => ({
+  type: 'input' as const,
+  block_id: id,
+  optional: opts.optional ?? false,
+  label: plain(label),
+  ...(opts.hint ? { hint: plain(opts.hint, 150) } : {}),
+  element: {
+    type: 'plain_text_input' as const,
+    action_id: 'value',
+    multiline: opts.multiline ?? false,
+    max_length: opts.max,
+    ...(opts.initial ? { initial_value: opts.initial.slice(0, opts.max) } : {}),
+  },
+});
+
+/** The escalation form, prefilled with whatever the quick form understood. */
+export function escalateModal(matrix: Matrix, draft: Draft, notes: string[], metadata: EscalateMetadata): View {
+  const levels = Object.values(matrix.levels).map((l) => option(l.label, l.key, levelTargets(l)));
+  const blocks: Blocks = [];
+  if (notes.length) blocks.push(context(...notes.map((n) => `:warning: ${escapeMrkdwn(n)}`)));
+  blocks.push(select(FIELD.category, 'Category', Object.values(matrix.categories).map((c) => option(c.label, c.key)), draft.category));
+  const kb = kbLinks(matrix);
+  if (kb) blocks.push(context(kb));
+  blocks.push({
+    type: 'input',
+    block_id: FIELD.level,
+    label: plain('Level'),
+    element: {
+      type: 'radio_buttons',
+      action_id: 'value',
+      options: levels,
+      ...(draft.level ? { initial_option: levels.find((o) => o.value === draft.level) } : {}),
+    },
+  });
+  blocks.push(select(FIELD.origin, 'Where the customer came from', matrix.origins.map((o) => option(o, o)), draft.origin));
+  blocks.push(textInput(FIELD.summary, 'Summary', { max: SUMMARY_MAX, initial: draft.summary, hint: `One line, at most ${SUMMARY_MAX} characters.` }));
+  blocks.push(textInput(FIELD.details, 'Details', { max: DETAILS_MAX, optional: true, multiline: true, initial: draft.details }));
+  blocks.push(textInput(FIELD.customerRef, 'Customer reference', { max: CUSTOMER_REF_MAX, optional: true, initial: draft.customerRef, hint: 'Account, order or ticket number.' }));
+  return {
+    type: 'modal',
+    callback_id: ESCALATE_MODAL,
+    title: plain('Escalate an issue', 24),
+    submit: plain('Escalate', 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify(metadata),
+    blocks,
+  };
+}

@@ -1,0 +1,59 @@
+import { formatMs } from '../../domain/durations.js';
+import { escapeMrkdwn, mentionChannel, mentionUser, safeText, slackDate } from '../../domain/mrkdwn.js';
+import type { IssueRow } from '../../db/schema.js';
+import { context, fields, header, section, type Blocks } from './kit.js';
+
+export interface TimelineEvent {
+  type: string;
+  actor: string | null;
+  at: Date;
+  details: Record<string, unknown>;
+}
+
+const who = (actor: string | null) => (actor ? mentionUser(actor) : 'Frontline');
+const str = (v: unknown) => safeText(String(v ?? ''), 500);
+
+function describe(e: TimelineEvent): string {
+  const d = e.details;
+  switch (e.type) {
+    case 'filed': return `filed by ${who(e.actor)} (${str(d.category)}, ${str(d.level)}, via ${str(d.origin)})`;
+    case 'routed': return `routed to ${str(d.team)} (${mentionChannel(String(d.channel))})`;
+    case 'posted': return `card posted in ${mentionChannel(String(d.channel))}`;
+    case 'post_failed': return `card could not be posted in ${mentionChannel(String(d.channel))}: \`${str(d.error)}\``;
+    case 'claimed': return `claimed by ${who(e.actor)} (${str(d.via)})`;
+    case 'unclaimed': return `handed back to the queue by ${who(e.actor)}`;
+    case 'first_response': return `first response from ${who(e.actor)} in the thread`;
+    case 'rerouted': return `rerouted from ${str(d.from)} to ${str(d.to)} by ${who(e.actor)}: ${str(d.reason)}`;
+    case 'paused': return `waiting on the customer (${who(e.actor)})`;
+    case 'resumed': return `resumed by ${who(e.actor)} after ${formatMs(Number(d.pausedMs)) || 'a moment'}`;
+    case 'nudged': return `reminder sent (${str(d.target)})`;
+    case 'escalated': return `escalated to tier ${str(d.tier)} (${str(d.target)} target missed)`;
+    case 'resolved': return `resolved by ${who(e.actor)}`;
+    case 'reopened': return `reopened by ${who(e.actor)}: ${str(d.reason)}`;
+    case 'delivery_failed': return `a Slack message could not be delivered: \`${str(d.error)}\``;
+    default: return escapeMrkdwn(e.type);
+  }
+}
+
+/** `/escalate show ESC-12`: the issue at a glance, then everything that happened to it. */
+export function timelineMessage(issue: IssueRow, events: TimelineEvent[]): { text: string; blocks: Blocks } {
+  const lines = events.map((e) => `${slackDate(e.at, '{date_short} {time}')}  ${describe(e)}`);
+  const chunks: string[] = [];
+  for (const l of lines) {
+    if (chunks.length && chunks.at(-1)!.length + l.length < 2900) chunks[chunks.length - 1] += `\n${l}`;
+    else chunks.push(l);
+  }
+  const blocks: Blocks = [
+    header(`${issue.key} · ${issue.snapshot.category.label}`),
+    section(`*${safeText(issue.summary, 2900)}*${issue.cardUrl ? `\n<${issue.cardUrl}|Open the card>` : ''}`),
+    fields([
+      `*Status*\n${issue.status}`,
+      `*Team*\n${escapeMrkdwn(issue.team)} (${mentionChannel(issue.channel)})`,
+      `*Claimed by*\n${issue.claimerId ? mentionUser(issue.claimerId) : '—'}`,
+      `*Escalated by*\n${mentionUser(issue.agentId)}`,
+    ]),
+    ...chunks.slice(0, 40).map((c) => section(c)),
+  ];
+  if (chunks.length > 40) blocks.push(context('Older events are not shown.'));
+  return { text: `${issue.key}: ${safeText(issue.summary, 300)}`, blocks };
+}

@@ -1,0 +1,106 @@
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../../app/context.js';
+import { fileIssue } from '../../../app/file-issue.js';
+import { myDigest } from '../../../app/my-digest.js';
+import { loadMyIssues } from '../../../app/my-issues.js';
+import { showIssue } from '../../../app/show-issue.js';
+import { parseEscalate, type EscalateCommand } from '../../../domain/quick-form.js';
+import { filedInterim } from '../../blocks/agent-messages.js';
+import { digestMessage } from '../../blocks/digest.js';
+import { escalateModal } from '../../blocks/escalate-modal.js';
+import { helpMessage } from '../../blocks/help.js';
+import { MESSAGE_BLOCKS, mineMessage, perList } from '../../blocks/issue-lists.js';
+import type { Blocks } from '../../blocks/kit.js';
+import { timelineMessage } from '../../blocks/timeline.js';
+import { commandPayload } from '../../payloads.js';
+import { platformError } from '../../slack-errors.js';
+import { SORRY, type ListenerDeps } from '../listener-kit.js';
+
+type Command = { user_id: string; channel_id: string; trigger_id: string; response_url?: string };
+type Answer = { text: string; blocks?: Blocks };
+
+/** `show`, `mine` and `digest`: read-only answers, given after the ack because they may query Slack. */
+async function lookUp(ctx: AppContext, parsed: Extract<EscalateCommand, { kind: 'show' | 'mine' | 'digest' }>, command: Command): Promise<Answer> {
+  const refused = (message: string) => ({ text: `:no_entry: ${message}` });
+  switch (parsed.kind) {
+    case 'show': {
+      const shown = await showIssue(ctx, parsed.key, command.user_id, command.channel_id);
+      return shown.ok ? timelineMessage(shown.issue, shown.events) : refused(shown.message);
+    }
+    case 'digest': {
+      const result = await myDigest(ctx, command.user_id, parsed.name);
+      return result.ok ? digestMessage(result.digest, false) : refused(result.message);
+    }
+    case 'mine':
+      return mineMessage(await loadMyIssues(ctx, command.user_id, perList(MESSAGE_BLOCKS)));
+  }
+}
+
+/** A complete quick form: stored before the ack, so "filed" is only ever said of an issue on record. */
+async function fileAtOnce(ctx: AppContext, draft: Extract<EscalateCommand, { kind: 'file' }>['draft'], command: Command): Promise<Answer> {
+  try {
+    const { issue } = await fileIssue(ctx, {
+      ...draft,
+      agentId: command.user_id,
+      agentChannel: command.channel_id,
+      responseUrl: command.response_url,
+      interim: true,
+      requestKey: `command:${command.trigger_id}`,
+    });
+    return filedInterim(issue);
+  } catch (error) {
+    ctx.log.error({ err: error }, 'could not file an escalation');
+    return { text: ':x: Frontline could not store this escalation, so nothing was filed. Please try again in a minute.' };
+  }
+}
+
+/** The form, prefilled with what the quick form understood. */
+async function openForm(ctx: AppContext, client: WebClient, respond: RespondFn, parsed: Extract<EscalateCommand, { kind: 'modal' }>, command: Command) {
+  try {
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: escalateModal(ctx.matrix, parsed.draft, parsed.notes, { responseUrl: command.response_url, channelId: command.channel_id }),
+    });
+  } catch (error) {
+    const code = platformError(error);
+    ctx.log.warn({ err: error, code }, 'could not open the escalation form');
+    const text = code === 'expired_trigger_id'
+      ? ':hourglass: Slack took too long to open the form. Please run `/escalate` again.'
+      : ':x: Frontline could not open the form. Please try again, or use `/escalate <category> <level> <summary>`.';
+    await respond({ response_type: 'ephemeral', text }).catch(() => undefined);
+  }
+}
+
+/** `/escalate`: help, `show ESC-12`, `mine`, `digest`, a complete quick form filed at once, or the form. */
+export function registerEscalateCommand({ app, ctx }: ListenerDeps): void {
+  app.command('/escalate', async ({ command, ack, client, respond }) => {
+    const input = commandPayload.safeParse(command);
+    if (!input.success) {
+      ctx.log.warn({ issues: input.error.issues }, 'malformed slash command payload');
+      await ack({ response_type: 'ephemeral', text: SORRY });
+      return;
+    }
+    const parsed = parseEscalate(input.data.text, ctx.matrix);
+    switch (parsed.kind) {
+      case 'help':
+        await ack({ response_type: 'ephemeral', ...helpMessage(ctx.matrix) });
+        return;
+      case 'file':
+        await ack({ response_type: 'ephemeral', ...(await fileAtOnce(ctx, parsed.draft, input.data)) });
+        return;
+      case 'modal':
+        await ack();
+        await openForm(ctx, client, respond, parsed, input.data);
+        return;
+      default:
+        await ack();
+        try {
+          await respond({ response_type: 'ephemeral', ...(await lookUp(ctx, parsed, input.data)) });
+        } catch (error) {
+          ctx.log.error({ err: error, command: parsed.kind }, 'could not answer /escalate');
+          await respond({ response_type: 'ephemeral', text: SORRY }).catch(() => undefined);
+        }
+    }
+  });
+}

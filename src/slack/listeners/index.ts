@@ -1,0 +1,20 @@
+import { registerIssueButtons } from './actions/issue-buttons.js';
+import { registerEscalateCommand } from './commands/escalate.js';
+import { dedupeEvents } from './event-dedupe.js';
+import { registerAppHome } from './events/app-home.js';
+import { registerThreadAndReactions } from './events/thread-and-reactions.js';
+import type { ListenerDeps } from './listener-kit.js';
+import { registerEscalateSubmitted } from './views/escalate-submitted.js';
+import { registerReasonForms } from './views/reason-submitted.js';
+import { registerResolveSubmitted } from './views/resolve-submitted.js';
+
+export function registerListeners(deps: ListenerDeps): void {
+  deps.app.use(dedupeEvents(deps.ctx));
+  registerEscalateCommand(deps);
+  registerEscalateSubmitted(deps);
+  registerIssueButtons(deps);
+  registerResolveSubmitted(deps);
+  registerReasonForms(deps);
+  registerThreadAndReactions(deps);
+  registerAppHome(deps);
+}

@@ -1,0 +1,35 @@
+import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
+import type { AppContext } from '../../app/context.js';
+
+/**
+ * Tracks listener work that continues after ack(). Bolt's app.stop() does not wait
+ * for it, so shutdown does.
+ */
+export class InFlight {
+  private readonly running = new Set<Promise<unknown>>();
+
+  /** Global Bolt middleware: every listener chain is tracked until it settles. */
+  middleware(): Middleware<AnyMiddlewareArgs> {
+    return async ({ next }) => {
+      const work = next();
+      this.running.add(work);
+      try {
+        await work;
+      } finally {
+        this.running.delete(work);
+      }
+    };
+  }
+
+  async drain(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+}
+
+export interface ListenerDeps {
+  app: App;
+  ctx: AppContext;
+}
+
+/** Something went wrong on our side: the user gets this, the log gets the stack. */
+export const SORRY = ':x: Frontline hit an unexpected problem and changed nothing. Please try again in a minute.';

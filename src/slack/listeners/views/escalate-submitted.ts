@@ -1,0 +1,33 @@
+import { fileIssue } from '../../../app/file-issue.js';
+import { ESCALATE_MODAL, FIELD } from '../../blocks/escalate-modal.js';
+import { readEscalateForm, readEscalateMetadata, viewPayload } from '../../payloads.js';
+import type { ListenerDeps } from '../listener-kit.js';
+
+/** The escalation modal: inline errors for bad input, otherwise the issue is filed and the modal closes. */
+export function registerEscalateSubmitted({ app, ctx }: ListenerDeps): void {
+  app.view(ESCALATE_MODAL, async ({ ack, body }) => {
+    const payload = viewPayload.parse(body);
+    const form = readEscalateForm(ctx.matrix, payload.view.state.values);
+    if (!form.ok) {
+      await ack({ response_action: 'errors', errors: form.errors });
+      return;
+    }
+    const metadata = readEscalateMetadata(payload.view.private_metadata);
+    try {
+      await fileIssue(ctx, {
+        ...form.form,
+        agentId: payload.user.id,
+        agentChannel: metadata.channelId,
+        responseUrl: metadata.responseUrl,
+        requestKey: `view:${payload.view.id}`,
+      });
+      await ack();
+    } catch (error) {
+      ctx.log.error({ err: error }, 'could not file an escalation from the form');
+      await ack({
+        response_action: 'errors',
+        errors: { [FIELD.summary]: 'Frontline could not store this escalation. Nothing was filed; please submit again in a minute.' },
+      });
+    }
+  });
+}

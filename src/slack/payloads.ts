@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { SUMMARY_MAX } from '../domain/quick-form.js';
+import type { Matrix } from '../domain/routing/matrix.js';
+import { CUSTOMER_REF_MAX, DETAILS_MAX, FIELD, type EscalateMetadata } from './blocks/escalate-modal.js';
+import { NOTE_BLOCK, NOTE_MAX } from './blocks/issue-forms.js';
+
+/** Zod at the Slack boundary: every payload field the app relies on is checked here. */
+
+export const commandPayload = z.object({
+  user_id: z.string().min(1),
+  channel_id: z.string().min(1),
+  trigger_id: z.string().min(1),
+  response_url: z.url().optional(),
+  text: z.string().default(''),
+});
+
+export const issueButtonPayload = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  trigger_id: z.string().min(1),
+  actions: z.array(z.object({ value: z.coerce.number().int().positive() })).min(1),
+});
+
+export const viewPayload = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  view: z.object({
+    id: z.string().min(1),
+    private_metadata: z.string().default(''),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+  }),
+});
+
+type StateValues = Record<string, Record<string, unknown>>;
+
+/** The submitted value of an input block: a selected option's value or typed text. */
+function inputValue(values: StateValues, blockId: string): string | undefined {
+  const element = values[blockId]?.value as { value?: string | null; selected_option?: { value?: string } | null } | undefined;
+  const raw = element?.selected_option?.value ?? element?.value ?? undefined;
+  return raw === null ? undefined : raw;
+}
+
+const trimmed = (max: number, label: string) =>
+  z.string().trim().max(max, { error: `${label} can be at most ${max} characters.` });
+const optionalText = (max: number, label: string) =>
+  trimmed(max, label).optional().transform((v) => v || undefined);
+
+function escalateFormSchema(matrix: Matrix) {
+  const oneOf = (keys: string[], missing: string) =>
+    z.string({ error: missing }).refine((v) => keys.includes(v), { error: 'That choice is no longer offered; pick another.' });
+  return z.object({
+    [FIELD.category]: oneOf(Object.keys(matrix.categories), 'Pick a category.'),
+    [FIELD.level]: oneOf(Object.keys(matrix.levels), 'Pick a level.'),
+    [FIELD.origin]: oneOf(matrix.origins, 'Say where the customer came from.'),
+    [FIELD.summary]: trimmed(SUMMARY_MAX, 'The summary').min(1, { error: 'Write a one-line summary.' }),
+    [FIELD.details]: optionalText(DETAILS_MAX, 'Details'),
+    [FIELD.customerRef]: optionalText(CUSTOMER_REF_MAX, 'The customer reference'),
+  });
+}
+
+export type EscalateForm = { category: string; level: string; origin: string; summary: string; details?: string; customerRef?: string };
+
+/** Reads the escalation modal; problems come back keyed by block id, for `response_action: errors`. */
+export function readEscalateForm(matrix: Matrix, values: StateValues): { ok: true; form: EscalateForm } | { ok: false; errors: Record<string, string> } {
+  const raw = Object.fromEntries(Object.values(FIELD).map((id) => [id, inputValue(values, id)]));
+  const parsed = escalateFormSchema(matrix).safeParse(raw);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+    return { ok: false, errors };
+  }
+  const f = parsed.data;
+  return {
+    ok: true,
+    form: {
+      category: f[FIELD.category]!, level: f[FIELD.level]!, origin: f[FIELD.origin]!, summary: f[FIELD.summary]!,
+      details: f[FIELD.details], customerRef: f[FIELD.customerRef],
+    },
+  };
+}
+
+/** A required text input: trimmed, not empty, at most `max` characters. */
+export function readText(values: StateValues, blockId: string, max: number, missing: string): { ok: true; text: string } | { ok: false; error: string } {
+  const text = trimmed(max, 'This').min(1, { error: missing }).safeParse(inputValue(values, blockId) ?? '');
+  return text.success ? { ok: true, text: text.data } : { ok: false, error: text.error.issues[0]!.message };
+}
+
+export function readResolveForm(values: StateValues): { ok: true; note: string } | { ok: false; errors: Record<string, string> } {
+  const note = readText(values, NOTE_BLOCK, NOTE_MAX, 'Say what the agent should tell the customer.');
+  return note.ok ? { ok: true, note: note.text } : { ok: false, errors: { [NOTE_BLOCK]: note.error } };
+}
+
+const escalateMetadata = z.object({ responseUrl: z.url().optional(), channelId: z.string().optional() });
+const issueMetadata = z.object({ issueId: z.number().int().positive() });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const readEscalateMetadata = (text: string): EscalateMetadata => escalateMetadata.safeParse(parseJson(text)).data ?? {};
+/** The issue id that the resolve, reroute and reopen forms carry. */
+export const readIssueMetadata = (text: string) => issueMetadata.safeParse(parseJson(text)).data;

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimIssue } from '../../src/app/claim-issue.js';
+import type { AppContext } from '../../src/app/context.js';
+import { fileIssue } from '../../src/app/file-issue.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { eventsOf, findIssue, forgetOldRequests, rememberRequest } from '../../src/db/issue-store.js';
+import { claimDue, enqueue, markSent, pendingCount } from '../../src/db/outbox-store.js';
+import { idempotencyKeys, outbox } from '../../src/db/schema.js';
+import { createLogger } from '../../src/logger.js';
+import { freshDatabase, onPostgres } from '../support/database.js';
+import { EXAMPLE_ROUTING, matrixFrom } from '../support/harness.js';
+
+/** The same suite on PGlite and, with TEST_DATABASE_URL, on real Postgres. */
+let database: Database;
+let drop: () => Promise<void>;
+let ctx: AppContext;
+let clock = new Date('2026-11-23T10:00:00Z');
+
+beforeAll(async () => {
+  const fresh = await freshDatabase();
+  drop = fresh.drop;
+  database = await openDatabase({ url: fresh.url });
+  ctx = {
+    db: database.db,
+    matrix: matrixFrom(EXAMPLE_ROUTING),
+    now: () => clock,
+    owners: { isOwner: async (user, owners) => owners.includes(user) },
+    channelMembers: async () => [],
+    log: createLogger('silent'),
+    kickOutbox: () => {},
+  };
+});
+afterAll(async () => {
+  await database?.close();
+  await drop?.();
+});
+
+const filing = (requestKey: string, summary = 'Charged twice') => ({
+  category: 'billing', level: 'medium', origin: 'phone', summary, agentId: 'U0ALEX', requestKey,
+});
+
+describe(`stores on ${onPostgres ? 'Postgres' : 'PGlite'}`, () => {
+  it('numbers issues ESC-1, ESC-2... and stores the routing snapshot', async () => {
+    const a = await fileIssue(ctx, filing('command:a'));
+    const b = await fileIssue(ctx, filing('command:b'));
+    expect([a.issue.key, b.issue.key]).toEqual(['ESC-1', 'ESC-2']);
+    const stored = await findIssue(database.db, a.issue.id);
+    expect(stored!.snapshot.team.owners).toEqual(['U0ANNA', 'U0BEN']);
+    expect(stored!.snapshot.level.ack).toEqual({ days: 0, ms: 3_600_000 });
+    expect(stored!.filedAt.toISOString()).toBe('2026-11-23T10:00:00.000Z');
+  });
+
+  it('files once per Slack request, however often it arrives', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => fileIssue(ctx, filing('view:V1', 'Retry me'))));
+    expect(new Set(results.map((r) => r.issue.id)).size).toBe(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+  });
+
+  it('keeps an append-only log of what happened', async () => {
+    const { issue } = await fileIssue(ctx, filing('command:c'));
+    clock = new Date('2026-11-23T10:05:00Z');
+    await claimIssue(ctx, issue.id, 'U0ANNA', 'button');
+    const events = await eventsOf(database.db, issue.id);
+    expect(events.map((e) => [e.type, e.actor])).toEqual([['filed', 'U0ALEX'], ['routed', null], ['claimed', 'U0ANNA']]);
+    expect(events[2]!.details).toEqual({ via: 'button', afterMs: 300_000 });
+    expect(events[1]!.details).toMatchObject({ team: 'billing', reasons: ['category billing is in [billing]'] });
+  });
+
+  it('lets exactly one of several concurrent claimers win', async () => {
+    const { issue } = await fileIssue(ctx, filing('command:race'));
+    const outcomes = await Promise.all(['U0ANNA', 'U0BEN', 'U0ANNA', 'U0BEN'].map((u) => claimIssue(ctx, issue.id, u, 'button')));
+    const winners = outcomes.filter((o) => o.ok && o.changed);
+    expect(winners).toHaveLength(1);
+    const claimer = (await findIssue(database.db, issue.id))!.claimerId;
+    expect(outcomes.filter((o) => !o.ok).every((o) => !o.ok && o.message.includes(`claimed by <@${claimer}>`))).toBe(true);
+    expect((await eventsOf(database.db, issue.id)).filter((e) => e.type === 'claimed')).toHaveLength(1);
+  });
+});
+
+describe('request keys', () => {
+  it('forgets event ids after a day, and keeps the keys that filed issues', async () => {
+    const old = new Date('2026-11-20T10:00:00Z');
+    await database.db.transaction((tx) => rememberRequest(tx, 'event:Ev0OLD', old));
+    await database.db.transaction((tx) => rememberRequest(tx, 'event:Ev0NEW', new Date('2026-11-23T09:00:00Z')));
+    expect(await forgetOldRequests(database.db, new Date('2026-11-22T10:00:00Z'))).toBe(1);
+    const keys = (await database.db.select().from(idempotencyKeys)).map((k) => k.key);
+    expect(keys).toContain('event:Ev0NEW');
+    expect(keys).not.toContain('event:Ev0OLD');
+    expect(keys).toContain('command:a'); // it filed ESC-1: kept as the record of that
+  });
+});
+
+describe('the outbox', () => {
+  it('hands out only the oldest message of each lane, so one channel stays in order', async () => {
+    await database.db.delete(outbox);
+    const now = new Date('2026-11-23T11:00:00Z');
+    await enqueue(database.db, now,
+      { issueId: null, kind: 'a1', lane: 'C0A' }, { issueId: null, kind: 'a2', lane: 'C0A' }, { issueId: null, kind: 'b1', lane: 'C0B' });
+    const first = await claimDue(database.db, now, 10, 60_000);
+    expect(first.map((r) => r.kind).sort()).toEqual(['a1', 'b1']);
+    expect(await claimDue(database.db, now, 10, 60_000)).toEqual([]); // leased, and a2 waits behind a1
+    await markSent(database.db, first.find((r) => r.kind === 'a1')!.id, now);
+    expect((await claimDue(database.db, now, 10, 60_000)).map((r) => r.kind)).toEqual(['a2']);
+  });
+
+  it("gives a crashed sender's messages to another once the lease expires", async () => {
+    await database.db.delete(outbox);
+    const now = new Date('2026-11-23T12:00:00Z');
+    await enqueue(database.db, now, { issueId: null, kind: 'x', lane: 'C0X' });
+    const [taken] = await claimDue(database.db, now, 10, 60_000);
+    expect(await claimDue(database.db, new Date(now.getTime() + 59_000), 10, 60_000)).toEqual([]);
+    const [retaken] = await claimDue(database.db, new Date(now.getTime() + 61_000), 10, 60_000);
+    expect(retaken!.id).toBe(taken!.id);
+    expect(retaken!.attempts).toBe(2);
+    expect(await pendingCount(database.db)).toBe(1);
+  });
+
+  it.runIf(onPostgres)('never hands one message to two concurrent senders', async () => {
+    await database.db.delete(outbox);
+    const now = new Date('2026-11-23T13:00:00Z');
+    await enqueue(database.db, now, ...Array.from({ length: 60 }, (_, i) => ({ issueId: null, kind: 'k', lane: `C0L${i}` })));
+    const batches = await Promise.all(Array.from({ length: 6 }, () => claimDue(database.db, now, 15, 60_000)));
+    const ids = batches.flat().map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(60);
+  });
+});

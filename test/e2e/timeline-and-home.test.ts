@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { cardsIn, postedCard } from '../support/queries.js';
+
+let h: Harness;
+beforeAll(async () => { h = await startHarness(); });
+afterAll(async () => { await h?.stop(); });
+
+const text = (blocks: unknown) => JSON.stringify(blocks);
+async function show(user: string, channel: string, key: string) {
+  const seen = h.slack.ephemeralsFor(user).length;
+  await h.driver.slash(user, channel, `show ${key}`);
+  return h.slack.waitFor('answer', () => h.slack.ephemeralsFor(user)[seen]);
+}
+
+describe('/escalate show', () => {
+  beforeAll(async () => {
+    await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'camera hard Battery swells when charging');
+    const card = await postedCard(h, 'C0CAMERA', 'ESC-1');
+    await h.driver.reply('U0CARL', card, 'taking');
+    await h.slack.waitFor('claimed', () => card.history.length === 1);
+  });
+
+  it('shows the escalating agent the summary and the timeline', async () => {
+    const answer = await show(AGENTS.phone, FRONTLINE_CHANNEL, 'ESC-1');
+    const blocks = text(answer.blocks);
+    expect(blocks).toContain('ESC-1 · Camera hardware');
+    expect(blocks).toContain('*Battery swells when charging*');
+    expect(blocks).toContain('filed by <@U0ALEX> (camera, hard, via other)');
+    expect(blocks).toContain('routed to camera (<#C0CAMERA>)');
+    expect(blocks).toContain('card posted in <#C0CAMERA>');
+    expect(blocks).toContain('claimed by <@U0CARL> (reply)');
+  });
+
+  it('shows it to anyone in the team channel, typed there or elsewhere', async () => {
+    h.slack.channels.get('C0CAMERA')!.members.add('U0LURKER');
+    h.slack.addUser('U0LURKER', 'lurker');
+    expect(text((await show('U0LURKER', FRONTLINE_CHANNEL, 'esc-1')).blocks)).toContain('claimed by <@U0CARL>');
+    expect(text((await show('U0CLEO', 'C0CAMERA', '1')).blocks)).toContain('claimed by <@U0CARL>');
+  });
+
+  it('refuses everyone else, and says who may look', async () => {
+    expect((await show('U0ANNA', 'C0BILLING', 'ESC-1')).text).toBe(':no_entry: Only members of <#C0CAMERA> or the agent who escalated it (<@U0ALEX>) may see ESC-1.');
+    expect((await show('U0ANNA', 'C0BILLING', 'ESC-99')).text).toBe(':no_entry: There is no issue ESC-99. Keys look like ESC-12.');
+    expect((await show('U0ANNA', 'C0BILLING', '<!channel>')).text).toBe(':no_entry: There is no issue &lt;!channel&gt;. Keys look like ESC-12.');
+  });
+});
+
+describe('the Home tab and /escalate mine', () => {
+  it('lists my claimed issues, my teams\' queue and what I escalated, each most urgent first', async () => {
+    // Anna owns billing: one issue she claims, two left in the queue.
+    for (const level of ['easy', 'hard', 'medium']) await h.driver.slash(AGENTS.social, FRONTLINE_CHANNEL, `billing ${level} Billing issue ${level}`);
+    const cards = await h.slack.waitFor('three cards', () => cardsIn(h, 'C0BILLING').length === 3 && cardsIn(h, 'C0BILLING'));
+    await h.driver.click('U0ANNA', cards[0]!, 'issue_claim');
+    await h.slack.waitFor('claimed', () => cards[0]!.history.length === 1);
+
+    await h.app.flush(); // refreshes queued by the filing and the claim
+    const published = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'U0ANNA').length;
+    await h.driver.event({ type: 'app_home_opened', user: 'U0ANNA', channel: 'D0ANNA', tab: 'home', event_ts: '1.0' });
+    await h.slack.waitFor('home published on opening', () => h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'U0ANNA').length > published);
+    const home = h.slack.views.get('home:U0ANNA')!;
+    const blocks = home.view.blocks as Array<{ type: string; text?: { text: string } }>;
+    const headers = blocks.filter((b) => b.type === 'header').map((b) => b.text!.text);
+    expect(headers).toEqual(['Claimed by you (1)', 'Unclaimed in your teams (2)', 'Escalated by you (0)']);
+    const sections = blocks.filter((b) => b.type === 'section').map((b) => b.text!.text);
+    expect(sections[0]).toContain('Billing issue easy');
+    // The hard issue (15 min to acknowledge) comes before the medium one (1 hour).
+    expect(sections[1]).toContain('Billing issue hard');
+    expect(sections[2]).toContain('Billing issue medium');
+    expect(sections[1]).toContain('Acknowledge by <!date^');
+  });
+
+  it('refreshes the Home tab of the people involved after a change', async () => {
+    const publishes = () => h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'U0BEN').length;
+    const before = publishes();
+    const card = cardsIn(h, 'C0BILLING')[1]!;
+    await h.driver.click('U0BEN', card, 'issue_claim');
+    await h.slack.waitFor('Ben\'s home refreshed', () => publishes() > before);
+    const home = h.slack.views.get('home:U0BEN')!;
+    expect(text(home.view.blocks)).toContain('Claimed by you (1)');
+  });
+
+  it('stays within Slack\'s block limits, ending each long list with "and N more"', async () => {
+    for (let i = 0; i < 40; i++) await h.driver.slash(AGENTS.social, FRONTLINE_CHANNEL, `delivery easy Parcel ${i} late`);
+    await h.slack.waitFor('40 cards', () => cardsIn(h, 'C0DELIVERY').length === 40, 20_000);
+    await h.driver.event({ type: 'app_home_opened', user: AGENTS.social, channel: 'D0SAM', tab: 'home', event_ts: '1.0' });
+    await h.slack.waitFor('home', () => text(h.slack.views.get(`home:${AGENTS.social}`)?.view.blocks).includes('Escalated by you (43)'));
+    const home = h.slack.views.get(`home:${AGENTS.social}`)!.view.blocks as unknown[];
+    expect(home.length).toBeLessThanOrEqual(100);
+    expect(text(home)).toMatch(/…and \d+ more/);
+    expect(h.slack.callsTo('views.publish').every((c) => c.ok)).toBe(true);
+
+    const seen = h.slack.ephemeralsFor(AGENTS.social).length;
+    await h.driver.slash(AGENTS.social, FRONTLINE_CHANNEL, 'mine');
+    const mine = await h.slack.waitFor('mine', () => h.slack.ephemeralsFor(AGENTS.social)[seen]);
+    expect((mine.blocks ?? []).length).toBeLessThanOrEqual(50);
+    expect(text(mine.blocks)).toContain('Escalated by you (43)');
+    expect(text(mine.blocks)).toContain('…and 30 more'); // 13 of 43 fit in one message
+  });
+});

@@ -1,0 +1,24 @@
+import { eq } from 'drizzle-orm';
+import { issueEvents, issues, outbox } from '../../src/db/schema.js';
+import type { Harness } from './harness.js';
+
+/** Rows as the database holds them: what the e2e tests assert besides Slack calls. */
+export const allIssues = (h: Harness) => h.app.database.db.select().from(issues).orderBy(issues.id);
+export const issueByKey = async (h: Harness, key: string) =>
+  (await h.app.database.db.select().from(issues).where(eq(issues.key, key)))[0];
+export const eventTypes = async (h: Harness, issueId: number) =>
+  (await h.app.database.db.select().from(issueEvents).where(eq(issueEvents.issueId, issueId)).orderBy(issueEvents.id)).map((e) => e.type);
+export const outboxRows = (h: Harness) => h.app.database.db.select().from(outbox).orderBy(outbox.id);
+
+/**
+ * Waits until the card of `key` is in `channel` and recorded on the issue: Slack
+ * shows a card a moment before the app has stored its ts, and people react after that.
+ */
+export async function postedCard(h: Harness, channel: string, key: string) {
+  const card = await h.slack.waitFor(`${key} card`, () => cardsIn(h, channel).find((m) => m.text.startsWith(`${key} `)));
+  await h.slack.waitFor(`${key} card recorded`, async () => (await issueByKey(h, key))?.cardTs === card.ts);
+  return card;
+}
+
+/** Top-level messages (cards and notices) in a channel. */
+export const cardsIn = (h: Harness, channel: string) => h.slack.messagesIn(channel).filter((m) => !m.threadTs);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { couldBeSelfServed, trend, unfairOrigins } from '../../src/domain/digest-flags.js';
+import { decideSlot, lastSlots } from '../../src/domain/digest-schedule.js';
+
+const d = (iso: string) => new Date(iso);
+const minute = 60_000;
+
+describe('digest slots', () => {
+  it('finds the latest slot and the one before it, in the digest\'s time zone', () => {
+    // 09:00 in New York on weekdays is 14:00 UTC in November.
+    expect(lastSlots('0 9 * * 1-5', 'America/New_York', d('2026-11-23T15:00:00Z'))).toEqual({ previous: d('2026-11-20T14:00:00Z'), latest: d('2026-11-23T14:00:00Z') });
+    expect(lastSlots('0 9 * * 1', 'Europe/London', d('2026-11-30T09:00:00Z'))).toEqual({ previous: d('2026-11-23T09:00:00Z'), latest: d('2026-11-30T09:00:00Z') });
+  });
+
+  it.each([
+    ['on time: send the period since the previous slot', d('2026-11-23T09:00:00Z'), d('2026-11-30T09:00:30Z'), { action: 'send', slot: d('2026-11-30T09:00:00Z'), from: d('2026-11-23T09:00:00Z'), late: false }],
+    ['already handled: nothing', d('2026-11-30T09:00:00Z'), d('2026-11-30T09:05:00Z'), { action: 'none' }],
+    ['first sight, long after the slot: start the schedule without sending', undefined, d('2026-12-02T12:00:00Z'), { action: 'baseline', slot: d('2026-11-30T09:00:00Z') }],
+    ['first sight, at the slot: send it', undefined, d('2026-11-30T09:00:10Z'), { action: 'send', slot: d('2026-11-30T09:00:00Z'), from: d('2026-11-23T09:00:00Z'), late: false }],
+    ['after downtime: only the latest missed slot, marked late', d('2026-11-16T09:00:00Z'), d('2026-12-01T10:00:00Z'), { action: 'send', slot: d('2026-11-30T09:00:00Z'), from: d('2026-11-23T09:00:00Z'), late: true }],
+  ])('%s', (_name, lastHandled, now, expected) => {
+    expect(decideSlot(lastSlots('0 9 * * 1', 'Europe/London', now), lastHandled, now, minute)).toEqual(expected);
+  });
+});
+
+describe('digest judgements', () => {
+  it('flags an origin served under half or over twice the overall median, with at least 5 issues', () => {
+    const overall = { ackMedian: 60 * minute, resolveMedian: 120 * minute };
+    expect(unfairOrigins([
+      { origin: 'twitter', issues: 6, ackMedian: 20 * minute, resolveMedian: 100 * minute },
+      { origin: 'phone', issues: 9, ackMedian: 70 * minute, resolveMedian: 300 * minute },
+      { origin: 'facebook', issues: 4, ackMedian: 1 * minute, resolveMedian: 1 * minute },
+      { origin: 'email', issues: 5, ackMedian: 30 * minute, resolveMedian: 240 * minute },
+    ], overall)).toEqual([
+      { origin: 'twitter', measure: 'acknowledge', ratio: 1 / 3 },
+      { origin: 'phone', measure: 'resolve', ratio: 2.5 },
+    ]);
+  });
+
+  it.each([
+    [{ count: 4, easiest: 3, clean: 3 }, true],
+    [{ count: 4, easiest: 2, clean: 4 }, false],
+    [{ count: 4, easiest: 4, clean: 2 }, false],
+    [{ count: 2, easiest: 2, clean: 2 }, false],
+  ])('suggests a guide for %j: %s', (category, expected) => expect(couldBeSelfServed(category)).toBe(expected));
+
+  it('writes trends with a sign', () => {
+    expect([trend(5, 2), trend(2, 5), trend(3, 3)]).toEqual(['+3', '−3', '±0']);
+  });
+});

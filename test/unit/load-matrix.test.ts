@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { formatProblem, loadMatrix } from '../../src/domain/routing/load-matrix.js';
+import { EXAMPLE_ROUTING } from '../support/harness.js';
+
+const BASE = `version: 1
+timezone: Europe/London
+calendars:
+  office:
+    hours:
+      mon-fri: "09:00-17:30"
+levels:
+  easy: { label: "Easy", ack: 4h, resolve: 2d, calendar: office }
+  hard: { label: "Hard", ack: 15m, resolve: 4h }
+origins: [phone, twitter]
+categories:
+  billing: { label: "Billing" }
+teams:
+  billing:
+    channel: C0BILLING
+    owners: [U0ANNA]
+routes:
+  - when: { category: billing }
+    team: billing
+  - team: billing
+`;
+
+/** The formatted problems for a routing file, as `frontline check` prints them. */
+function problems(text: string): string[] {
+  const result = loadMatrix(text);
+  if (result.ok) return [];
+  return result.problems.map((p) => formatProblem('routing.yml', p));
+}
+
+const edit = (find: string, replace: string) => {
+  expect(BASE).toContain(find);
+  return BASE.replace(find, replace);
+};
+
+describe('routing matrix validation', () => {
+  it('accepts the shipped example and the minimal base', () => {
+    expect(problems(EXAMPLE_ROUTING)).toEqual([]);
+    expect(problems(BASE)).toEqual([]);
+  });
+
+  it('names the file, line and path of a misspelt team, with a suggestion', () => {
+    expect(problems(edit('  - when: { category: billing }\n    team: billing', '  - when: { category: billing }\n    team: biling'))).toEqual([
+      'routing.yml:19 routes[0].team: unknown team "biling" (did you mean "billing"?)',
+    ]);
+  });
+
+  it.each([
+    ['YAML syntax', edit('origins: [phone, twitter]', 'origins: [phone, twitter'), /routing\.yml:1\d /],
+    ['duplicate key', edit('  hard: {', '  easy: {'), /routing\.yml:9 .*[Mm]ap keys must be unique/],
+    ['unknown key', edit('    owners: [U0ANNA]', '    owners: [U0ANNA]\n    owner: [U0BEN]'), /routing\.yml:17 teams\.billing\.owner: unknown key/],
+    ['missing section', edit('origins: [phone, twitter]\n', ''), /^routing\.yml:1 origins: is required$/],
+    ['bad duration', edit('ack: 15m', 'ack: 15 minutes'), /routing\.yml:9 levels\.hard\.ack: expected a duration/],
+    ['unknown calendar', edit('calendar: office', 'calendar: ofice'), /levels\.easy\.calendar: unknown calendar "ofice" \(did you mean "office"\?\)/],
+    ['unknown category in when', edit('when: { category: billing }', 'when: { category: biling }'), /routes\[0\]\.when\.category\[0\]: unknown category "biling" \(did you mean "billing"\?\)/],
+    ['unknown origin in when', edit('when: { category: billing }', 'when: { origin: [twiter] }'), /routes\[0\]\.when\.origin\[0\]: unknown origin "twiter" \(did you mean "twitter"\?\)/],
+    ['unknown level override', edit('    team: billing\n  - team', '    team: billing\n    level: hrad\n  - team'), /routes\[0\]\.level: unknown level "hrad" \(did you mean "hard"\?\)/],
+    ['bad regex', edit('when: { category: billing }', 'when: { text: "refund(" }'), /routes\[0\]\.when\.text: not a valid regular expression/],
+    ['last route with a condition', edit('  - team: billing\n', '  - when: { origin: phone }\n    team: billing\n'), /routes\[1\]: the last route must have no `when`/],
+    ['catch-all before the end', edit('  - when: { category: billing }\n    team: billing\n', '  - team: billing\n  - when: { category: billing }\n    team: billing\n'), /routes\[0\]: this route has no `when`, so routes after it/],
+    ['redefined always', edit('  office:\n', '  always:\n    hours: { mon: "09:00-10:00" }\n  office:\n'), /calendars\.always: "always" is built in/],
+    ['no open hours', edit('      mon-fri: "09:00-17:30"', '      {}'), /calendars\.office\.hours: this calendar has no open hours/],
+    ['closing before opening', edit('"09:00-17:30"', '"17:30-09:00"'), /calendars\.office\.hours\.mon-fri: the closing time must be after the opening time/],
+    ['bad hours format', edit('"09:00-17:30"', '"9am-5pm"'), /expected opening hours as "HH:MM-HH:MM"/],
+    ['day listed twice', edit('      mon-fri: "09:00-17:30"', '      mon-fri: "09:00-17:30"\n      fri: "09:00-12:00"'), /calendars\.office\.hours\.fri: fri is already covered by "mon-fri"/],
+    ['backwards day range', edit('mon-fri', 'fri-mon'), /a day range runs forward/],
+    ['unknown time zone', edit('timezone: Europe/London', 'timezone: Europe/Londn'), /routing\.yml:2 timezone: unknown time zone "Europe\/Londn"/],
+    ['bad channel id', edit('channel: C0BILLING', 'channel: "#billing"'), /teams\.billing\.channel: expected a Slack channel id/],
+    ['owners mixing a group and users', edit('owners: [U0ANNA]', 'owners: [U0ANNA, S0TRIAGE]'), /teams\.billing\.owners: give either user ids or one user-group id/],
+    ['later tier without after', edit('    owners: [U0ANNA]', '    owners: [U0ANNA]\n    escalation:\n      ack:\n        - notify: [U0LEAD]\n        - notify: [U0BOSS]'), /teams\.billing\.escalation\.ack\[1\]: `after` is required/],
+    ['first tier with after', edit('    owners: [U0ANNA]', '    owners: [U0ANNA]\n    escalation:\n      ack:\n        - after: 10m\n          notify: [U0LEAD]'), /escalation\.ack\[0\]\.after: the first tier fires when the target is missed/],
+    ['nudge out of range', edit('origins:', 'nudges: [150%]\norigins:'), /nudges\[0\]: a nudge must be between 0% and 100%/],
+    ['bad cron', `${BASE}digests:\n  - { name: daily, to: U0BOSS, schedule: "every day" }\n`, /digests\[0\]\.schedule: not a valid cron expression/],
+    ['digest for an unknown team', `${BASE}digests:\n  - { name: daily, to: U0BOSS, teams: [biling], schedule: "0 9 * * 1-5" }\n`, /digests\[0\]\.teams\[0\]: unknown team "biling" \(did you mean "billing"\?\)/],
+    ['two digests with one name', `${BASE}digests:\n  - { name: daily, to: U0BOSS, schedule: "0 9 * * *" }\n  - { name: daily, to: C0MGMT, schedule: "0 9 * * *" }\n`, /digests\[1\]\.name: another digest is already named "daily"/],
+    ['wrong version', edit('version: 1', 'version: 2'), /routing\.yml:1 version: expected version: 1/],
+  ])('reports %s', (_name, text, expected) => {
+    const found = problems(text);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.join('\n')).toMatch(expected);
+  });
+
+  it('reports every problem at once', () => {
+    const text = edit('ack: 15m', 'ack: soon').replace('channel: C0BILLING', 'channel: billing').replace('origins: [phone, twitter]', 'origins: [phone, twitter]\ncolour: blue');
+    const found = problems(text);
+    expect(found).toHaveLength(3);
+    expect(found.map((f) => f.split(' ')[1])).toEqual(expect.arrayContaining(['levels.hard.ack:', 'teams.billing.channel:', 'colour:']));
+  });
+
+  it('builds calendars, durations and regexes for the bot', () => {
+    const result = loadMatrix(EXAMPLE_ROUTING);
+    if (!result.ok) throw new Error('example invalid');
+    const { matrix } = result;
+    expect(matrix.calendars.office!.week[1]).toEqual([[540, 1050]]);
+    expect(matrix.calendars.office!.week[0]).toEqual([]);
+    expect(matrix.calendars['us-office']!.timezone).toBe('America/New_York');
+    expect(matrix.levels.easy!.resolve).toEqual({ days: 2, ms: 0 });
+    expect(matrix.nudges).toEqual([0.5, 0.9]);
+    expect(matrix.teams.triage!.owners).toEqual(['S0TRIAGE']);
+    expect(matrix.routes[1]!.when!.text!.test('Their ATTORNEY called')).toBe(true);
+    expect(matrix.digests[0]!.timezone).toBe('Europe/London');
+  });
+});
