@@ -8,6 +8,8 @@ export interface AppReply {
   /** The app's HTTP body, parsed as JSON when it is JSON. */
   body: Json | string;
   ms: number;
+  /** For commands and clicks: the response_url handed to the app, so a test can find this request's answer. */
+  responseUrl?: string;
 }
 
 export interface SignOptions {
@@ -101,7 +103,7 @@ export class SlackDriver {
     if (reply.status === 200 && typeof reply.body === 'object' && (reply.body.text || reply.body.blocks)) {
       this.slack.addEphemeral({ channel, user, text: reply.body.text ?? '', blocks: reply.body.blocks, via: 'ack', replaced: false, responseUrl });
     }
-    return reply;
+    return { ...reply, responseUrl };
   }
 
   /** Clicks the button `actionId` on a message the user can see. */
@@ -109,6 +111,7 @@ export class SlackDriver {
     const found = findButton(message.blocks ?? [], actionId);
     if (!found) throw new Error(`sandbox: no "${actionId}" button on message ${message.ts}`);
     this.slack.visible.push({ kind: 'click', user, channel: message.channel, label: found.button.text.text });
+    const responseUrl = this.slack.issueResponseUrl(message.channel, user);
     const payload = {
       type: 'block_actions',
       user: this.userFields(user),
@@ -119,10 +122,10 @@ export class SlackDriver {
       team: { id: this.slack.teamId, domain: 'sandbox' },
       channel: { id: message.channel, name: this.slack.channels.get(message.channel)?.name ?? message.channel },
       message: { type: 'message', ts: message.ts, text: message.text, blocks: message.blocks, bot_id: this.slack.botId, user: message.user },
-      response_url: this.slack.issueResponseUrl(message.channel, user),
+      response_url: responseUrl,
       actions: [{ action_id: actionId, block_id: found.blockId, text: found.button.text, value: found.button.value, type: 'button', action_ts: String(Date.now() / 1000) }],
     };
-    return this.deliver('interactive', payload, options);
+    return { ...(await this.deliver('interactive', payload, options)), responseUrl };
   }
 
   /**

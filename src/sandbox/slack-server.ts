@@ -192,6 +192,11 @@ export class SlackSandbox {
   dmsTo(user: string): SandboxMessage[] {
     return this.messagesIn(this.dmChannelOf(user));
   }
+  /** The app's first answer to one command or click, by the response_url it was given (ack or reply through it). */
+  answerTo(reply: { responseUrl?: string }): Ephemeral | undefined {
+    return this.ephemerals.find((e) => reply.responseUrl !== undefined && e.responseUrl === reply.responseUrl);
+  }
+
   ephemeralsFor(user: string): Ephemeral[] {
     return this.ephemerals.filter((e) => e.user === user && !e.replaced);
   }

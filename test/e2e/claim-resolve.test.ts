@@ -17,9 +17,8 @@ async function file(text: string, channel: string): Promise<SandboxMessage> {
 }
 /** Clicks, then waits for the ephemeral answer that click produced. */
 async function answerTo(user: string, message: SandboxMessage, actionId: string) {
-  const seen = h.slack.ephemeralsFor(user).length;
-  await h.driver.click(user, message, actionId);
-  return (await h.slack.waitFor(`answer for ${user}`, () => h.slack.ephemeralsFor(user)[seen])).text;
+  const reply = await h.driver.click(user, message, actionId);
+  return (await h.slack.waitFor(`answer for ${user}`, () => h.slack.answerTo(reply))).text;
 }
 /** The card as a client that has not refreshed yet still shows it. */
 const asFirstPosted = (m: SandboxMessage): SandboxMessage => ({ ...m, blocks: m.history[0]?.blocks ?? m.blocks });

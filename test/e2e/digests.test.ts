@@ -79,8 +79,8 @@ describe('manager digests', () => {
   });
 
   it('shows a manager their digest so far with /escalate digest, and nobody else', async () => {
-    await h.driver.slash('U0MANAGER', FRONTLINE_CHANNEL, 'digest');
-    const mine = await h.slack.waitFor('ephemeral digest', () => h.slack.ephemeralsFor('U0MANAGER')[0]);
+    const reply = await h.driver.slash('U0MANAGER', FRONTLINE_CHANNEL, 'digest');
+    const mine = await h.slack.waitFor('ephemeral digest', () => h.slack.answerTo(reply));
     expect(mine.text).toContain('Digest support-weekly');
     expect(body(mine)).toContain('Mon 14 Dec 09:00 – Tue 15 Dec 10:00');
     await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'digest support-weekly');

@@ -117,9 +117,8 @@ describe('refusals through Slack', () => {
     await h.driver.click('U0ANNA', card, 'issue_wait');
     await h.slack.waitFor('waiting', async () => (await issueByKey(h, key))!.status === 'waiting');
     await h.slack.waitFor('card shows Resume', () => JSON.stringify(card.blocks).includes('issue_resume'));
-    const seen = h.slack.ephemeralsFor('U0CLEO').length;
-    await h.driver.click('U0CLEO', card, 'issue_resume');
-    const refusal = await h.slack.waitFor('resume refused', () => h.slack.ephemeralsFor('U0CLEO')[seen]);
+    const click = await h.driver.click('U0CLEO', card, 'issue_resume');
+    const refusal = await h.slack.waitFor('resume refused', () => h.slack.answerTo(click));
     expect(refusal.text).toBe(`:no_entry: Only its claimer <@U0ANNA>, the team's owners (<@U0ANNA>, <@U0BEN>) or the agent who escalated it (<@U0ALEX>) may resume ${key}.`);
     expect((await issueByKey(h, key))!.status).toBe('waiting');
   });

@@ -19,9 +19,8 @@ async function fileAndClaim(text: string, channel: string, expert: string): Prom
   return { card, key };
 }
 async function answerTo(user: string, message: SandboxMessage, actionId: string) {
-  const seen = h.slack.ephemeralsFor(user).length;
-  await h.driver.click(user, message, actionId);
-  return (await h.slack.waitFor(`answer for ${user}`, () => h.slack.ephemeralsFor(user)[seen])).text;
+  const reply = await h.driver.click(user, message, actionId);
+  return (await h.slack.waitFor(`answer for ${user}`, () => h.slack.answerTo(reply))).text;
 }
 const threadOf = (card: SandboxMessage) => h.slack.messagesIn(card.channel, { threadTs: card.ts }).filter((m) => m.user === h.slack.botUserId);
 

@@ -134,8 +134,8 @@ describe('when Slack is briefly unavailable', () => {
 
   it('tells the agent when Slack took too long to open the form', async () => {
     h.slack.failNext('views.open', { error: 'expired_trigger_id' });
-    await h.driver.slash(AGENTS.social, FRONTLINE_CHANNEL, '');
-    const told = await h.slack.waitFor('explanation', () => h.slack.ephemeralsFor(AGENTS.social)[0]);
+    const reply = await h.driver.slash(AGENTS.social, FRONTLINE_CHANNEL, '');
+    const told = await h.slack.waitFor('explanation', () => h.slack.answerTo(reply));
     expect(told.text).toBe(':hourglass: Slack took too long to open the form. Please run `/escalate` again.');
   });
 });
