@@ -16,6 +16,7 @@ import { openDatabase } from '../src/db/client.js';
 import { loadMatrix } from '../src/domain/routing/load-matrix.js';
 import { createLogger } from '../src/logger.js';
 import { readFileSync } from 'node:fs';
+import { ownerDirectory } from '../src/app/owner-directory.js';
 
 const serverUrl = process.env.BENCH_DATABASE_URL;
 const ISSUES = Number(process.env.BENCH_ISSUES ?? (serverUrl ? 1_000_000 : 100_000));
@@ -80,7 +81,7 @@ async function main() {
 
     const ctx: AppContext = {
       db: database.db, matrix: loaded.matrix, now: () => NOW, log: createLogger('silent'), kickOutbox: () => {},
-      owners: { isOwner: async () => false }, channelMembers: async () => [],
+      owners: ownerDirectory(async () => [], createLogger('silent')), channelMembers: async () => [],
     };
     const cases = [
       { label: 'weekly, all teams', digest: { name: 'support-weekly', timezone: 'Europe/London' }, days: 7 },

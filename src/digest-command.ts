@@ -12,6 +12,7 @@ import { readRoutingFile } from './routing-file.js';
 import { digestMessage, digestText } from './slack/blocks/digest.js';
 import { webClientOptions } from './slack/slack-app.js';
 import { isChannelId } from './domain/slack-ids.js';
+import { ownerDirectory } from './app/owner-directory.js';
 
 function date(option: string, value: string): Date {
   const parsed = new Date(value);
@@ -51,7 +52,7 @@ export async function digestCommand(args: string[]): Promise<void> {
   try {
     const ctx: AppContext = {
       db: database.db, matrix, now: () => now, log, kickOutbox: () => {},
-      owners: { isOwner: async () => false }, channelMembers: async () => [],
+      owners: ownerDirectory(async () => [], log), channelMembers: async () => [],
     };
     const composed = await composeDigest(ctx, digest, { from, to });
     if (!values.send) {

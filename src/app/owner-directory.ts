@@ -26,6 +26,8 @@ export function cachedMembers(list: ListMembers, log: Logger, ttlMs = 60_000) {
 
 export interface OwnerDirectory {
   isOwner(userId: string, owners: string[], now: Date): Promise<boolean>;
+  /** The users behind owners given as user ids or user groups. */
+  usersOf(owners: string[], now: Date): Promise<string[]>;
 }
 
 /** Answers "may this user claim?" for owners given as user ids or a user group. */
@@ -38,6 +40,10 @@ export function ownerDirectory(groupMembers: ListMembers, log: Logger, ttlMs = 6
         if ((await members(group, now)).includes(userId)) return true;
       }
       return false;
+    },
+    async usersOf(owners, now) {
+      const expanded = await Promise.all(owners.map((o) => (isGroupId(o) ? members(o, now) : [o])));
+      return [...new Set(expanded.flat())];
     },
   };
 }

@@ -108,8 +108,11 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
       else await dm(row, digest.to, message);
     },
     async publish_home(row) {
-      const user = String(row.payload.user);
-      await client.views.publish({ user_id: user, view: homeView(await loadMyIssues(ctx, user, perList(HOME_BLOCKS))) });
+      const group = row.payload.group;
+      const users = typeof group === 'string' ? await ctx.owners.usersOf([group], ctx.now()) : [String(row.payload.user)];
+      for (const user of users) {
+        await client.views.publish({ user_id: user, view: homeView(await loadMyIssues(ctx, user, perList(HOME_BLOCKS))) });
+      }
     },
   };
 

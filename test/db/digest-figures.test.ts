@@ -12,6 +12,7 @@ import { digestText } from '../../src/slack/blocks/digest.js';
 import { testClock } from '../support/clock.js';
 import { freshDatabase } from '../support/database.js';
 import { EXAMPLE_ROUTING, matrixFrom } from '../support/harness.js';
+import { ownerDirectory } from '../../src/app/owner-directory.js';
 
 const min = 60_000;
 const clock = testClock('2026-11-23T09:00:00Z'); // Monday; London is on UTC in November
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const matrix = matrixFrom(EXAMPLE_ROUTING);
   ctx = {
     db: database.db, matrix, now: clock.now, log: createLogger('silent'), kickOutbox: () => {},
-    owners: { isOwner: async (user, owners) => owners.includes(user) }, channelMembers: async () => [],
+    owners: ownerDirectory(async () => [], createLogger('silent')), channelMembers: async () => [],
   };
   const e1 = await file('billing', 'hard', 'phone', '2026-11-23T10:00:00Z');
   await act('2026-11-23T10:10:00Z', () => claimIssue(ctx, e1, 'U0ANNA', 'button'));

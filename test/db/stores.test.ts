@@ -9,6 +9,7 @@ import { idempotencyKeys, outbox } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { freshDatabase, onPostgres } from '../support/database.js';
 import { EXAMPLE_ROUTING, matrixFrom } from '../support/harness.js';
+import { ownerDirectory } from '../../src/app/owner-directory.js';
 
 /** The same suite on PGlite and, with TEST_DATABASE_URL, on real Postgres. */
 let database: Database;
@@ -24,7 +25,7 @@ beforeAll(async () => {
     db: database.db,
     matrix: matrixFrom(EXAMPLE_ROUTING),
     now: () => clock,
-    owners: { isOwner: async (user, owners) => owners.includes(user) },
+    owners: ownerDirectory(async () => [], createLogger('silent')),
     channelMembers: async () => [],
     log: createLogger('silent'),
     kickOutbox: () => {},

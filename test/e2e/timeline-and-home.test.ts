@@ -80,6 +80,15 @@ describe('the Home tab and /escalate mine', () => {
     expect(text(home.view.blocks)).toContain('Claimed by you (1)');
   });
 
+  it('refreshes the Home tab of owners who belong to the team through its user group', async () => {
+    const homeOf = (user: string) => text(h.slack.views.get(`home:${user}`)?.view.blocks ?? []);
+    await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'other easy Customer asks about something odd');
+    // Triage's owners are the group S0TRIAGE (Tess and Tom): neither opened the Home tab.
+    await h.slack.waitFor('both members\' homes published', () =>
+      ['U0TESS', 'U0TOM'].every((u) => homeOf(u).includes('Unclaimed in your teams (1)')));
+    expect(homeOf('U0TESS')).toContain('Customer asks about something odd');
+  });
+
   it('stays within Slack\'s block limits, ending each long list with "and N more"', async () => {
     for (let i = 0; i < 40; i++) await h.driver.slash(AGENTS.social, FRONTLINE_CHANNEL, `delivery easy Parcel ${i} late`);
     await h.slack.waitFor('40 cards', () => cardsIn(h, 'C0DELIVERY').length === 40, 20_000);
