@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LIMITS, messageBlockProblems, viewProblems } from './block-kit-limits.js';
+import { messageBlockProblems } from './block-kit-limits.js';
 import { SocketModeServer } from './socket-mode.js';
-import { isUserId } from '../domain/slack-ids.js';
+import { webApiMethods } from './web-api-methods.js';
 
 /**
- * A local Slack: the Web API methods Frontline calls, answering as Slack does
- * (errors as `{ ok: false, error }`, 429 with Retry-After, invalid_blocks with
- * JSON pointers, single-use triggers that expire after 3 seconds, response_urls
- * good for 5 uses in 30 minutes). It records every call and every message for
- * tests, the demo and its transcript.
+ * A local Slack: a workspace (users, channels, user groups, messages, views)
+ * behind an HTTP server that answers the Web API (methods in web-api-methods.ts),
+ * response_urls and Socket Mode as Slack does: errors as `{ ok: false, error }`,
+ * 429 with Retry-After, token checks, single-use triggers that expire after 3
+ * seconds, response_urls good for 5 uses in 30 minutes. It records every call
+ * and every message for tests, the demo and its transcript.
  */
 
-type Json = Record<string, any>;
+export type Json = Record<string, any>;
 
 export interface SandboxUser { id: string; name: string; tz: string }
 export interface SandboxChannel { id: string; name: string; members: Set<string>; archived: boolean; dm?: string }
@@ -82,6 +83,7 @@ export class SlackSandbox {
   /** Everything a person could have seen, in order, as it looked then: the demo's transcript is made from it. */
   readonly visible: Visible[] = [];
 
+  private readonly methods = webApiMethods(this);
   private readonly failures = new Map<string, Failure[]>();
   private readonly channelRates = new Map<string, { perSecond: number; sent: number[] }>();
   private readonly triggers = new Map<string, { user: string; issuedAt: number; used: boolean }>();
@@ -285,169 +287,22 @@ export class SlackSandbox {
     return undefined;
   }
 
-  private nextTs(): string {
+  /** A fresh message timestamp, unique within the sandbox, as Slack's `ts`. */
+  nextTs(): string {
     const micros = Date.now() * 1000 + (++this.counter % 1000);
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
 
-  /** A channel the bot may post in, or the error Slack would give. */
-  private postable(channelId: string): SandboxChannel | string {
-    const id = isUserId(channelId) ? this.dmChannelOf(channelId) : channelId;
-    const channel = this.channels.get(id);
-    if (!channel) return 'channel_not_found';
-    if (channel.archived) return 'is_archived';
-    if (!channel.members.has(this.botUserId)) return 'not_in_channel';
-    return channel;
+  /** A trigger_id that may still open a view (unused, under 3 seconds old), or Slack's error. */
+  liveTrigger(id: string): { user: string; used: boolean } | { error: string } {
+    const trigger = this.triggers.get(id);
+    if (!trigger) return { error: 'invalid_trigger_id' };
+    if (trigger.used || this.now() - trigger.issuedAt > TRIGGER_LIFETIME_MS) return { error: 'expired_trigger_id' };
+    return trigger;
   }
 
-  private checkContent(args: Json): string | undefined {
-    if (!args.text && !args.blocks) return 'no_text';
-    if (typeof args.text === 'string' && args.text.length > LIMITS.messageText) return 'msg_too_long';
-    return undefined;
-  }
-
-  private readonly methods: Record<string, (args: Json) => { status?: number; body: Json; headers?: Record<string, string> }> = {
-    'auth.test': () => ok({ url: 'https://sandbox.slack.com/', team: 'Sandbox', user: 'frontline', team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId }),
-
-    'chat.postMessage': (args) => {
-      const channel = this.postable(args.channel);
-      if (typeof channel === 'string') return fail(channel);
-      const contentError = this.checkContent(args);
-      if (contentError) return fail(contentError);
-      if (args.blocks) {
-        const problems = messageBlockProblems(args.blocks);
-        if (problems.length) return fail('invalid_blocks', { errors: problems });
-      }
-      if (args.thread_ts && !this.messages.some((m) => m.channel === channel.id && m.ts === args.thread_ts)) {
-        return fail('thread_not_found');
-      }
-      const message: SandboxMessage = {
-        channel: channel.id, ts: this.nextTs(), threadTs: args.thread_ts, user: this.botUserId,
-        text: args.text ?? '', blocks: args.blocks, metadata: args.metadata, history: [],
-      };
-      this.messages.push(message);
-      this.visible.push({ kind: 'message', message: structuredClone(message) });
-      return ok({ channel: channel.id, ts: message.ts, message: { text: message.text, ts: message.ts, bot_id: this.botId } });
-    },
-
-    'chat.update': (args) => {
-      const channel = this.postable(args.channel);
-      if (typeof channel === 'string') return fail(channel);
-      const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
-      if (!message) return fail('message_not_found');
-      if (message.user !== this.botUserId) return fail('cant_update_message');
-      const contentError = this.checkContent(args);
-      if (contentError) return fail(contentError);
-      if (args.blocks) {
-        const problems = messageBlockProblems(args.blocks);
-        if (problems.length) return fail('invalid_blocks', { errors: problems });
-      }
-      message.history.push({ text: message.text, blocks: message.blocks });
-      message.text = args.text ?? message.text;
-      message.blocks = args.blocks ?? message.blocks;
-      this.visible.push({ kind: 'update', message: structuredClone(message) });
-      return ok({ channel: message.channel, ts: message.ts });
-    },
-
-    'chat.postEphemeral': (args) => {
-      const channel = this.postable(args.channel);
-      if (typeof channel === 'string') return fail(channel);
-      if (!channel.members.has(args.user)) return fail('user_not_in_channel');
-      this.addEphemeral({ channel: channel.id, user: args.user, text: args.text ?? '', blocks: args.blocks, via: 'chat.postEphemeral', replaced: false });
-      return ok({ message_ts: this.nextTs() });
-    },
-
-    'chat.getPermalink': (args) => {
-      const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.message_ts);
-      if (!message) return fail('message_not_found');
-      return ok({ channel: message.channel, permalink: `https://sandbox.slack.com/archives/${message.channel}/p${message.ts.replace('.', '')}` });
-    },
-
-    'conversations.open': (args) => {
-      const user = String(args.users ?? '').split(',')[0]!;
-      if (!this.users.has(user)) return fail('user_not_found');
-      return ok({ channel: { id: this.dmChannelOf(user) } });
-    },
-
-    'conversations.history': (args) => {
-      const channel = this.channels.get(args.channel);
-      if (!channel) return fail('channel_not_found');
-      if (!channel.members.has(this.botUserId)) return fail('not_in_channel');
-      const limit = Number(args.limit ?? 100);
-      const messages = this.messagesIn(channel.id).filter((m) => !m.threadTs).reverse().slice(0, limit);
-      return ok({ messages: messages.map((m) => this.asApiMessage(m, args.include_all_metadata)), has_more: false });
-    },
-
-    'conversations.replies': (args) => {
-      const channel = this.channels.get(args.channel);
-      if (!channel) return fail('channel_not_found');
-      const parent = this.messages.find((m) => m.channel === channel.id && m.ts === args.ts);
-      if (!parent) return fail('thread_not_found');
-      const replies = this.messagesIn(channel.id, { threadTs: parent.ts });
-      return ok({ messages: [parent, ...replies].map((m) => this.asApiMessage(m, args.include_all_metadata)), has_more: false });
-    },
-
-    'conversations.info': (args) => {
-      const channel = this.channels.get(args.channel);
-      if (!channel) return fail('channel_not_found');
-      return ok({ channel: { id: channel.id, name: channel.name, is_archived: channel.archived, is_member: channel.members.has(this.botUserId) } });
-    },
-
-    'conversations.members': (args) => {
-      const channel = this.channels.get(args.channel);
-      if (!channel) return fail('channel_not_found');
-      return ok({ members: [...channel.members], response_metadata: { next_cursor: '' } });
-    },
-
-    'users.info': (args) => {
-      const user = this.users.get(args.user);
-      if (!user) return fail('user_not_found');
-      return ok({ user: { id: user.id, name: user.name, real_name: user.name, tz: user.tz } });
-    },
-
-    'usergroups.users.list': (args) => {
-      const members = this.usergroups.get(args.usergroup);
-      if (!members) return fail('no_such_subteam');
-      return ok({ users: members });
-    },
-
-    'views.open': (args) => {
-      const trigger = this.triggers.get(args.trigger_id);
-      if (!trigger) return fail('invalid_trigger_id');
-      if (trigger.used || this.now() - trigger.issuedAt > TRIGGER_LIFETIME_MS) return fail('expired_trigger_id');
-      const problems = viewProblems(args.view ?? {});
-      if (problems.length) return fail('invalid_arguments', { response_metadata: { messages: problems } });
-      trigger.used = true;
-      const view: SandboxView = { id: `V${++this.counter}${randomBytes(3).toString('hex').toUpperCase()}`, user: trigger.user, view: args.view, open: true, hash: randomBytes(6).toString('hex') };
-      this.views.set(view.id, view);
-      this.visible.push({ kind: 'view', view: structuredClone(view) });
-      return ok({ view: { id: view.id, hash: view.hash, ...args.view } });
-    },
-
-    'views.update': (args) => {
-      const view = this.views.get(args.view_id);
-      if (!view) return fail('not_found');
-      if (args.hash && args.hash !== view.hash) return fail('hash_conflict');
-      const problems = viewProblems(args.view ?? {});
-      if (problems.length) return fail('invalid_arguments', { response_metadata: { messages: problems } });
-      view.view = args.view;
-      view.hash = randomBytes(6).toString('hex');
-      return ok({ view: { id: view.id, hash: view.hash, ...args.view } });
-    },
-
-    'views.publish': (args) => {
-      if (!this.users.has(args.user_id)) return fail('user_not_found');
-      const problems = viewProblems(args.view ?? {});
-      if (problems.length) return fail('invalid_arguments', { response_metadata: { messages: problems } });
-      const id = `home:${args.user_id}`;
-      this.views.set(id, { id, user: args.user_id, view: args.view, open: false, hash: randomBytes(6).toString('hex') });
-      return ok({ view: { id, ...args.view } });
-    },
-  };
-
-  private asApiMessage(m: SandboxMessage, withMetadata: unknown): Json {
-    const metadata = withMetadata === true || withMetadata === 'true' ? { metadata: m.metadata } : {};
-    return { type: 'message', ts: m.ts, thread_ts: m.threadTs, user: m.user, text: m.text, blocks: m.blocks, ...metadata };
+  nextViewId(): string {
+    return `V${++this.counter}${randomBytes(3).toString('hex').toUpperCase()}`;
   }
 
   /** The app's reply to a response_url, with Slack's limits on uses and age. */
@@ -488,8 +343,6 @@ function mrkdwnTexts(value: unknown): string[] {
   return [...own, ...Object.values(object).flatMap(mrkdwnTexts)];
 }
 
-const ok = (body: Json = {}) => ({ body: { ok: true, ...body } });
-const fail = (error: string, extra: Json = {}) => ({ body: { ok: false, error, ...extra } });
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
