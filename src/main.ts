@@ -10,7 +10,7 @@ import { forgetOldRequests } from './db/issue-store.js';
 import type { Matrix } from './domain/routing/matrix.js';
 import { OutboxWorker } from './jobs/outbox-worker.js';
 import { fireDueTimers } from './app/fire-timers.js';
-import { sendDueDigests } from './app/send-digests.js';
+import { digestSender } from './app/send-digests.js';
 import { startSweeper } from './jobs/sweeper.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -89,12 +89,13 @@ export async function startFrontline(options: FrontlineOptions): Promise<Frontli
     await worker!.idle();
   };
   const clock = { leaseMs, graceMs: Math.max(60_000, 3 * config.sweepIntervalMs) };
+  const sendDueDigests = digestSender(ctx, clock.graceMs);
   let prunedAt = 0;
   const sweep = async () => {
     const done = metrics.timeSweep();
     try {
       await fireDueTimers(ctx, clock);
-      await sendDueDigests(ctx, clock.graceMs);
+      await sendDueDigests();
       await flush();
       if (ctx.now().getTime() - prunedAt > HOUR_MS) {
         prunedAt = ctx.now().getTime();
