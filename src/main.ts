@@ -49,7 +49,11 @@ export async function startFrontline(options: FrontlineOptions): Promise<Frontli
   const { config } = options;
   const log = options.log ?? createLogger(config.logLevel);
   const matrix = options.matrix ?? readRoutingFile(config.routingFile);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: options.inMemory ? undefined : config.dataDir });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: options.inMemory ? undefined : config.dataDir,
+    onLockLost: (error) => log.error({ err: error }, 'another process took over DATA_DIR; /healthz now fails'),
+  });
   const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, log));
 
   let worker: OutboxWorker | undefined;

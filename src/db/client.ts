@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -28,11 +29,13 @@ export interface DatabaseOptions {
   url?: string;
   /** Where PGlite keeps its files; undefined keeps it in memory (tests). */
   dataDir?: string;
+  /** Called if another process takes over DATA_DIR's lock; from then on `ping` answers false. */
+  onLockLost?: (error: Error) => void;
 }
 
 /** Opens the database and applies pending migrations. Both drivers go through the same drizzle code. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.url ? openPostgres(options.url) : await openPglite(options.dataDir);
+  const database = options.url ? openPostgres(options.url) : await openPglite(options.dataDir, options.onLockLost);
   try {
     if (database.kind === 'postgres') await migratePostgres(database.db as never, { migrationsFolder });
     else await migratePglite(database.db as never, { migrationsFolder });
@@ -43,16 +46,29 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return database;
 }
 
-async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+async function openPglite(dataDir?: string, onLockLost?: (error: Error) => void): Promise<Database> {
+  let lockLost = false;
+  let release: (() => Promise<void>) | undefined;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    release = await lockDataDir(dataDir, (error) => {
+      lockLost = true;
+      onLockLost?.(error);
+    });
+  }
+  const client = await PGlite.create(dataDir).catch(async (error: unknown) => {
+    await release?.();
+    throw error;
+  });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
-    ping: () => ping(db),
+    ping: async () => !lockLost && (await ping(db)),
     close: async () => {
       if (!client.closed) await client.close();
+      if (release && !lockLost) await release().catch(() => undefined);
+      release = undefined;
     },
   };
 }

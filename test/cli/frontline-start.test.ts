@@ -23,16 +23,7 @@ afterAll(async () => {
 describe('frontline digest --send', () => {
   it('sends the digest to its recipient through Slack', async () => {
     slack.addUser('U0MANAGER', 'manager');
-    const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'digest', 'support-weekly', '--send'], {
-        cwd: dataDir,
-        env: { PATH: process.env.PATH!, SLACK_BOT_TOKEN: slack.botToken, SLACK_API_URL: slack.apiUrl, DATA_DIR: join(dataDir, 'digest-db'), ROUTING_FILE: EXAMPLE },
-      });
-      let text = '';
-      child.stdout.on('data', (c) => (text += c));
-      child.stderr.on('data', (c) => (text += c));
-      child.on('exit', (code) => resolve({ code, text }));
-    });
+    const output = await run(['digest', 'support-weekly', '--send'], join(dataDir, 'digest-db'));
     expect(output).toEqual({ code: 0, text: 'Sent digest support-weekly to U0MANAGER.\n' });
     const sent = slack.dmsTo('U0MANAGER');
     expect(sent).toHaveLength(1);
@@ -42,30 +33,69 @@ describe('frontline digest --send', () => {
 
 describe('frontline start', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('serves until %s, then closes the database and exits 0, logging no secret', async (signal) => {
-    const child = spawn(process.execPath, [BIN, 'start'], {
-      cwd: dataDir,
-      env: {
-        PATH: process.env.PATH!,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: slack.signingSecret,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: '0',
-        DATA_DIR: join(dataDir, 'db'),
-        ROUTING_FILE: EXAMPLE,
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const port = await slack.waitFor('"frontline started"', () => /"port":(\d+).*"msg":"frontline started"/.exec(output)?.[1], 15_000);
-
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill(signal);
-    expect(await exit).toBe(0);
-    expect(output).toContain('"msg":"frontline stopped"');
-    expect(output).toContain('"database":"pglite"');
-    expect(output).not.toContain(slack.botToken);
-    expect(output).not.toContain(slack.signingSecret);
+    const bot = await startBot(join(dataDir, 'db'));
+    expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
+    bot.child.kill(signal);
+    expect(await bot.exit).toBe(0);
+    expect(bot.output()).toContain('"msg":"frontline stopped"');
+    expect(bot.output()).toContain('"database":"pglite"');
+    expect(bot.output()).not.toContain(slack.botToken);
+    expect(bot.output()).not.toContain(slack.signingSecret);
   });
 });
+
+describe('one process per PGlite DATA_DIR', () => {
+  it('refuses a second process while the bot runs, and takes over the lock a killed bot left', async () => {
+    const dir = join(dataDir, 'shared');
+    const first = await startBot(dir);
+    // PGlite in two processes would diverge and corrupt the data, so the second is refused in one line.
+    const digest = await run(['digest', 'support-weekly', '--now'], dir);
+    expect(digest).toEqual({
+      code: 1,
+      text: `frontline: DATA_DIR ${dir} is in use by another Frontline process. Stop it first; ` +
+        'to run several processes on one database, use Postgres (DATABASE_URL).\n',
+    });
+    expect((await fetch(`http://127.0.0.1:${first.port}/healthz`)).status).toBe(200);
+
+    first.child.kill('SIGKILL'); // leaves its lock behind, which goes stale
+    await first.exit;
+    const second = await startBot(dir, 30_000);
+    expect((await fetch(`http://127.0.0.1:${second.port}/healthz`)).status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toBe(0);
+  }, 60_000);
+});
+
+function env(dir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH!,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    DATA_DIR: dir,
+    ROUTING_FILE: EXAMPLE,
+  };
+}
+
+/** Runs a command to its end: exit code and everything it printed. */
+function run(args: string[], dir: string): Promise<{ code: number | null; text: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dataDir, env: env(dir) });
+    let text = '';
+    child.stdout.on('data', (c) => (text += c));
+    child.stderr.on('data', (c) => (text += c));
+    child.on('exit', (code) => resolve({ code, text }));
+  });
+}
+
+/** `frontline start`, once it says it has started. */
+async function startBot(dir: string, timeoutMs = 15_000) {
+  const child = spawn(process.execPath, [BIN, 'start'], { cwd: dataDir, env: env(dir) });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const port = await slack.waitFor('"frontline started"', () => /"port":(\d+).*"msg":"frontline started"/.exec(output)?.[1], timeoutMs);
+  return { child, port, exit, output: () => output };
+}

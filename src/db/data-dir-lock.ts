@@ -1,0 +1,52 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import lockfile from 'proper-lockfile';
+
+/** The holder refreshes the lock this often; a lock not refreshed for STALE_MS is taken over. */
+const REFRESH_MS = 2_000;
+const STALE_MS = 10_000;
+
+/**
+ * PGlite serves one process: a second process opening the same directory sees
+ * its own diverging copy of the data and can corrupt it. So the directory is
+ * locked while open. A lock that is still being refreshed means a live holder:
+ * refuse. One that is not was left by a crash: wait for it to go stale and take
+ * it over, so a restart right after a crash succeeds.
+ * Returns the release function.
+ */
+export async function lockDataDir(dir: string, onLost: (error: Error) => void): Promise<() => Promise<void>> {
+  const lockfilePath = join(dir, 'frontline.lock');
+  const lock = (retries: number) => lockfile.lock(dir, {
+    lockfilePath, stale: STALE_MS, update: REFRESH_MS, onCompromised: onLost,
+    retries: { retries, factor: 1, minTimeout: 1000, maxTimeout: 1000 },
+  });
+  try {
+    return await lock(0);
+  } catch (error) {
+    if (!isLocked(error)) throw error;
+    const seen = refreshedAt(lockfilePath);
+    await setTimeout(REFRESH_MS + 500);
+    if (refreshedAt(lockfilePath) !== seen) throw inUse(dir);
+    return lock(Math.ceil(STALE_MS / 1000) + 1).catch((again: unknown) => {
+      throw isLocked(again) ? inUse(dir) : again;
+    });
+  }
+}
+
+const isLocked = (error: unknown) => (error as { code?: string }).code === 'ELOCKED';
+
+function refreshedAt(lockfilePath: string): number {
+  try {
+    return statSync(lockfilePath).mtimeMs;
+  } catch {
+    return 0; // released meanwhile: treat as stale, the retry will take it
+  }
+}
+
+function inUse(dir: string): Error {
+  return new Error(
+    `DATA_DIR ${dir} is in use by another Frontline process. Stop it first; ` +
+      'to run several processes on one database, use Postgres (DATABASE_URL).',
+  );
+}
