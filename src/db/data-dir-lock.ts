@@ -27,7 +27,8 @@ export async function lockDataDir(dir: string, onLost: (error: Error) => void): 
     if (!isLocked(error)) throw error;
     const seen = refreshedAt(lockfilePath);
     await setTimeout(REFRESH_MS + 500);
-    if (refreshedAt(lockfilePath) !== seen) throw inUse(dir);
+    const now = refreshedAt(lockfilePath);
+    if (now !== undefined && now !== seen) throw inUse(dir);
     return lock(Math.ceil(STALE_MS / 1000) + 1).catch((again: unknown) => {
       throw isLocked(again) ? inUse(dir) : again;
     });
@@ -36,11 +37,12 @@ export async function lockDataDir(dir: string, onLost: (error: Error) => void): 
 
 const isLocked = (error: unknown) => (error as { code?: string }).code === 'ELOCKED';
 
-function refreshedAt(lockfilePath: string): number {
+/** When the holder last refreshed the lock; undefined once it is released. */
+function refreshedAt(lockfilePath: string): number | undefined {
   try {
     return statSync(lockfilePath).mtimeMs;
   } catch {
-    return 0; // released meanwhile: treat as stale, the retry will take it
+    return undefined;
   }
 }
 
