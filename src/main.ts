@@ -13,11 +13,12 @@ import { fireDueTimers } from './app/fire-timers.js';
 import { digestSender } from './app/send-digests.js';
 import { startSweeper } from './jobs/sweeper.js';
 import { createLogger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { readRoutingFile } from './routing-file.js';
 import { InFlight } from './slack/listeners/listener-kit.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { outboxSender } from './slack/outbox-sender.js';
+import { botIdentity, type BotIdentity } from './slack/bot-identity.js';
 import { createSlackApp, webClientOptions } from './slack/slack-app.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -44,33 +45,43 @@ export interface Frontline {
   stop(): Promise<void>;
 }
 
-/** The composition root: config -> routing matrix -> database -> Slack app -> background jobs. */
+/** The composition root: config -> routing matrix -> Slack identity -> database -> Slack app -> background jobs. */
 export async function startFrontline(options: FrontlineOptions): Promise<Frontline> {
   const { config } = options;
   const log = options.log ?? createLogger(config.logLevel);
   const matrix = options.matrix ?? readRoutingFile(config.routingFile);
+  const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, log));
+  const identity = await botIdentity(client, config.slack.apiUrl);
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: options.inMemory ? undefined : config.dataDir,
     onLockLost: (error) => log.error({ err: error }, 'another process took over DATA_DIR; /healthz now fails'),
   });
-  const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, log));
+  try {
+    return await serve(options, { log, matrix, client, identity, database });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
 
+interface Parts {
+  log: Logger;
+  matrix: Matrix;
+  client: WebClient;
+  identity: BotIdentity;
+  database: Database;
+}
+
+async function serve(options: FrontlineOptions, { log, matrix, client, identity, database }: Parts): Promise<Frontline> {
+  const { config } = options;
   let worker: OutboxWorker | undefined;
-  const channelMembers = cachedMembers(async (channel) => {
-    const members: string[] = [];
-    for await (const page of client.paginate('conversations.members', { channel, limit: 1000 })) {
-      members.push(...((page as { members?: string[] }).members ?? []));
-    }
-    return members;
-  }, log);
   const ctx: AppContext = {
     db: database.db,
     matrix,
     now: options.now ?? (() => new Date()),
     log,
-    owners: ownerDirectory(async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [], log),
-    channelMembers: (channel) => channelMembers(channel, ctx.now()),
+    ...slackDirectories(client, log, () => ctx.now()),
     kickOutbox: () => worker?.kick(),
   };
   const metrics = createMetrics(database.db, ctx.now);
@@ -78,7 +89,7 @@ export async function startFrontline(options: FrontlineOptions): Promise<Frontli
   const leaseMs = Math.min(60_000, Math.max(5_000, 12 * config.sweepIntervalMs));
   worker = new OutboxWorker(ctx, outboxSender(ctx, client), { onResult: metrics.countSend, leaseMs });
 
-  const app = createSlackApp({ ...config.slack, port: config.port, log, healthy: database.ping, metrics: metrics.registry });
+  const app = createSlackApp({ ...config.slack, identity, port: config.port, log, healthy: database.ping, metrics: metrics.registry });
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
@@ -92,23 +103,7 @@ export async function startFrontline(options: FrontlineOptions): Promise<Frontli
     worker!.kick();
     await worker!.idle();
   };
-  const clock = { leaseMs, graceMs: Math.max(60_000, 3 * config.sweepIntervalMs) };
-  const sendDueDigests = digestSender(ctx, clock.graceMs);
-  let prunedAt = 0;
-  const sweep = async () => {
-    const done = metrics.timeSweep();
-    try {
-      await fireDueTimers(ctx, clock);
-      await sendDueDigests();
-      await flush();
-      if (ctx.now().getTime() - prunedAt > HOUR_MS) {
-        prunedAt = ctx.now().getTime();
-        await forgetOldRequests(ctx.db, new Date(prunedAt - 24 * HOUR_MS));
-      }
-    } finally {
-      done();
-    }
-  };
+  const sweep = sweepTask(ctx, flush, metrics, { leaseMs, graceMs: Math.max(60_000, 3 * config.sweepIntervalMs) });
   const sweeper = startSweeper(config.sweepIntervalMs, log, [sweep]);
   worker.kick(); // whatever an earlier run left unsent
   log.info({ port, database: database.kind, mode: config.slack.appToken ? 'socket' : 'http' }, 'frontline started');
@@ -129,5 +124,40 @@ export async function startFrontline(options: FrontlineOptions): Promise<Frontli
         await database.close();
         log.info('frontline stopped');
       })()),
+  };
+}
+
+/** Who owns a team and who is in a channel, as Slack lists them, cached so busy channels stay within rate limits. */
+function slackDirectories(client: WebClient, log: Logger, now: () => Date): Pick<AppContext, 'owners' | 'channelMembers'> {
+  const channelMembers = cachedMembers(async (channel) => {
+    const members: string[] = [];
+    for await (const page of client.paginate('conversations.members', { channel, limit: 1000 })) {
+      members.push(...((page as { members?: string[] }).members ?? []));
+    }
+    return members;
+  }, log);
+  return {
+    owners: ownerDirectory(async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [], log),
+    channelMembers: (channel) => channelMembers(channel, now()),
+  };
+}
+
+/** One sweep: fire due timers, claim due digest slots, send what they queued, and now and then forget old request keys. */
+function sweepTask(ctx: AppContext, flush: () => Promise<void>, metrics: Metrics, clock: { leaseMs: number; graceMs: number }) {
+  const sendDueDigests = digestSender(ctx, clock.graceMs);
+  let prunedAt = 0;
+  return async () => {
+    const done = metrics.timeSweep();
+    try {
+      await fireDueTimers(ctx, clock);
+      await sendDueDigests();
+      await flush();
+      if (ctx.now().getTime() - prunedAt > HOUR_MS) {
+        prunedAt = ctx.now().getTime();
+        await forgetOldRequests(ctx.db, new Date(prunedAt - 24 * HOUR_MS));
+      }
+    } finally {
+      done();
+    }
   };
 }

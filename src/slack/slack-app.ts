@@ -4,9 +4,12 @@ import type { WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { slackLogger } from '../logger.js';
+import type { BotIdentity } from './bot-identity.js';
 
 export interface SlackAppOptions {
   botToken: string;
+  /** Who the token belongs to, checked at start (see bot-identity.ts). */
+  identity: BotIdentity;
   signingSecret?: string;
   appToken?: string;
   apiUrl?: string;
@@ -66,6 +69,7 @@ function metricsRoute(registry: Registry) {
 export function createSlackApp(options: SlackAppOptions): App {
   const common = {
     token: options.botToken,
+    ...options.identity,
     logger: slackLogger(options.log),
     clientOptions: webClientOptions(options.apiUrl, options.log),
   };

@@ -44,6 +44,22 @@ describe('frontline start', () => {
   });
 });
 
+describe('checking the bot token at start', () => {
+  it('stops in one line when Slack refuses the token', async () => {
+    expect(await run(['start'], join(dataDir, 'bad-token'), { SLACK_BOT_TOKEN: 'xoxb-revoked' })).toEqual({
+      code: 1,
+      text: 'frontline: Slack refused SLACK_BOT_TOKEN (invalid_auth): check the token on the app\'s "OAuth & Permissions" page.\n',
+    });
+  });
+
+  it('stops in one line when Slack cannot be reached', async () => {
+    const output = await run(['start'], join(dataDir, 'no-slack'), { SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    expect(output.code).toBe(1);
+    expect(output.text).toContain('frontline: could not reach Slack at http://127.0.0.1:9/api/ (network_error): check the network, or SLACK_API_URL.\n');
+    expect(output.text).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('one process per PGlite DATA_DIR', () => {
   it('refuses a second process while the bot runs, and takes over the lock a killed bot left', async () => {
     const dir = join(dataDir, 'shared');
@@ -66,7 +82,7 @@ describe('one process per PGlite DATA_DIR', () => {
   }, 60_000);
 });
 
-function env(dir: string): NodeJS.ProcessEnv {
+function env(dir: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH!,
     SLACK_BOT_TOKEN: slack.botToken,
@@ -75,13 +91,14 @@ function env(dir: string): NodeJS.ProcessEnv {
     PORT: '0',
     DATA_DIR: dir,
     ROUTING_FILE: EXAMPLE,
+    ...overrides,
   };
 }
 
 /** Runs a command to its end: exit code and everything it printed. */
-function run(args: string[], dir: string): Promise<{ code: number | null; text: string }> {
+function run(args: string[], dir: string, overrides: Record<string, string> = {}): Promise<{ code: number | null; text: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dataDir, env: env(dir) });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dataDir, env: env(dir, overrides) });
     let text = '';
     child.stdout.on('data', (c) => (text += c));
     child.stderr.on('data', (c) => (text += c));
