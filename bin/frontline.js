@@ -10,4 +10,6 @@ process.stdout.on('error', (error) => {
 });
 const { main } = await import('../src/cli.ts');
 const code = await main(process.argv.slice(2));
-if (code >= 0) process.exitCode = code;
+// A failed command exits now, even if a half-started Slack client still holds a timer.
+if (code > 0) process.exit(code);
+if (code === 0) process.exitCode = 0;

@@ -19,6 +19,7 @@ import { InFlight } from './slack/listeners/listener-kit.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { outboxSender } from './slack/outbox-sender.js';
 import { botIdentity, type BotIdentity } from './slack/bot-identity.js';
+import { platformError } from './slack/slack-errors.js';
 import { createSlackApp, webClientOptions } from './slack/slack-app.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -97,7 +98,14 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   app.use(inflight.middleware());
   registerListeners({ app, ctx });
 
-  const started = (await app.start(config.port)) as Server | undefined;
+  const started = (await app.start(config.port).catch(async (error: unknown) => {
+    await app.stop().catch(() => undefined); // whatever it opened before failing (the /healthz server, a socket)
+    const refused = platformError(error);
+    if (config.slack.appToken && refused) {
+      throw new Error(`Slack refused SLACK_APP_TOKEN (${refused}): use an app-level token (xapp-…) with connections:write.`);
+    }
+    throw error;
+  })) as Server | undefined;
   const port = (started?.address?.() as AddressInfo | null)?.port ?? config.port;
   const flush = async () => {
     worker!.kick();

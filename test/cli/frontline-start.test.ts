@@ -44,12 +44,19 @@ describe('frontline start', () => {
   });
 });
 
-describe('checking the bot token at start', () => {
+describe('checking the Slack tokens at start', () => {
   it('stops in one line when Slack refuses the token', async () => {
     expect(await run(['start'], join(dataDir, 'bad-token'), { SLACK_BOT_TOKEN: 'xoxb-revoked' })).toEqual({
       code: 1,
       text: 'frontline: Slack refused SLACK_BOT_TOKEN (invalid_auth): check the token on the app\'s "OAuth & Permissions" page.\n',
     });
+  });
+
+  it('stops in one line when Slack refuses the app token in Socket Mode', async () => {
+    const output = await run(['start'], join(dataDir, 'bad-app-token'), { SLACK_APP_TOKEN: 'xapp-1-revoked' });
+    expect(output.code).toBe(1);
+    expect(output.text).toContain('frontline: Slack refused SLACK_APP_TOKEN (invalid_auth): use an app-level token (xapp-…) with connections:write.\n');
+    expect(output.text).not.toMatch(/\n\s+at /);
   });
 
   it('stops in one line when Slack cannot be reached', async () => {
