@@ -12,4 +12,3 @@ const { main } = await import('../src/cli.ts');
 const code = await main(process.argv.slice(2));
 // A failed command exits now, even if a half-started Slack client still holds a timer.
 if (code > 0) process.exit(code);
-if (code === 0) process.exitCode = 0;

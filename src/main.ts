@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AppContext } from './app/context.js';
@@ -19,8 +17,7 @@ import { InFlight } from './slack/listeners/listener-kit.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { outboxSender } from './slack/outbox-sender.js';
 import { botIdentity, type BotIdentity } from './slack/bot-identity.js';
-import { platformError } from './slack/slack-errors.js';
-import { createSlackApp, webClientOptions } from './slack/slack-app.js';
+import { createSlackApp, startSlackApp, webClientOptions } from './slack/slack-app.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -98,15 +95,7 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   app.use(inflight.middleware());
   registerListeners({ app, ctx });
 
-  const started = (await app.start(config.port).catch(async (error: unknown) => {
-    await app.stop().catch(() => undefined); // whatever it opened before failing (the /healthz server, a socket)
-    const refused = platformError(error);
-    if (config.slack.appToken && refused) {
-      throw new Error(`Slack refused SLACK_APP_TOKEN (${refused}): use an app-level token (xapp-…) with connections:write.`);
-    }
-    throw error;
-  })) as Server | undefined;
-  const port = (started?.address?.() as AddressInfo | null)?.port ?? config.port;
+  const port = await startSlackApp(app, config.port, config.slack.appToken !== undefined);
   const flush = async () => {
     worker!.kick();
     await worker!.idle();

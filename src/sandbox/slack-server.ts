@@ -343,7 +343,6 @@ function mrkdwnTexts(value: unknown): string[] {
   return [...own, ...Object.values(object).flatMap(mrkdwnTexts)];
 }
 
-
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

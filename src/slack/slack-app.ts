@@ -1,10 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { slackLogger } from '../logger.js';
 import type { BotIdentity } from './bot-identity.js';
+import { platformError } from './slack-errors.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -91,4 +93,23 @@ export function createSlackApp(options: SlackAppOptions): App {
     logger: common.logger,
   });
   return new App({ ...common, receiver });
+}
+
+/**
+ * Starts listening (HTTP) or connecting (Socket Mode) and returns the port served.
+ * A failed start closes whatever it had opened (the /healthz server, a socket), and
+ * a Socket Mode token Slack refuses is named in one line.
+ */
+export async function startSlackApp(app: App, port: number, socketMode: boolean): Promise<number> {
+  try {
+    const server = (await app.start(port)) as Server | undefined;
+    return (server?.address?.() as AddressInfo | null)?.port ?? port;
+  } catch (error) {
+    await app.stop().catch(() => undefined);
+    const refused = platformError(error);
+    if (socketMode && refused) {
+      throw new Error(`Slack refused SLACK_APP_TOKEN (${refused}): use an app-level token (xapp-…) with connections:write.`);
+    }
+    throw error;
+  }
 }
