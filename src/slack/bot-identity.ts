@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { classifySlackError } from './slack-errors.js';
+import { classifySlackError, platformError } from './slack-errors.js';
 
 export interface BotIdentity {
   botId: string;
@@ -7,21 +7,18 @@ export interface BotIdentity {
 }
 
 /**
- * Asks Slack, once at start, whom the bot token belongs to. A wrong token or an
- * unreachable Slack stops start-up with one clear line, instead of surfacing
- * later as an unhandled rejection inside Bolt, which then needs no auth.test of its own.
+ * Asks Slack, once at start, whom the bot token belongs to. A refused token or an
+ * unreachable Slack (including a wrong SLACK_API_URL answering 404) stops start-up
+ * with one clear line. Bolt, given the ids, then needs no auth.test of its own, whose
+ * failure it would leave as an unhandled rejection.
  */
 export async function botIdentity(client: WebClient, apiUrl: string | undefined): Promise<BotIdentity> {
-  let who: Awaited<ReturnType<WebClient['auth']['test']>>;
-  try {
-    who = await client.auth.test();
-  } catch (error) {
-    const failure = classifySlackError(error);
-    if (failure.kind === 'permanent') {
-      throw new Error(`Slack refused SLACK_BOT_TOKEN (${failure.error}): check the token on the app's "OAuth & Permissions" page.`);
-    }
-    throw new Error(`could not reach Slack at ${apiUrl ?? 'https://slack.com/api/'} (${failure.error}): check the network, or SLACK_API_URL.`);
-  }
+  const who = await client.auth.test().catch((error: unknown) => {
+    const refused = platformError(error);
+    throw new Error(refused
+      ? `Slack refused SLACK_BOT_TOKEN (${refused}): check the token on the app's "OAuth & Permissions" page.`
+      : `could not reach Slack at ${apiUrl ?? 'https://slack.com/api/'} (${classifySlackError(error).error}): check the network, or SLACK_API_URL.`);
+  });
   if (!who.bot_id || !who.user_id) {
     throw new Error('SLACK_BOT_TOKEN is not a bot token: use the "Bot User OAuth Token" (xoxb-…).');
   }

@@ -59,6 +59,13 @@ describe('checking the Slack tokens at start', () => {
     expect(output.text).not.toMatch(/\n\s+at /);
   });
 
+  it('blames the URL, not the token, when SLACK_API_URL is not a Slack Web API', async () => {
+    const url = `${slack.url}/not-the-api/`;
+    const output = await run(['start'], join(dataDir, 'wrong-url'), { SLACK_API_URL: url });
+    expect(output.code).toBe(1);
+    expect(output.text).toContain(`frontline: could not reach Slack at ${url} (http_404): check the network, or SLACK_API_URL.\n`);
+  });
+
   it('stops in one line when Slack cannot be reached', async () => {
     const output = await run(['start'], join(dataDir, 'no-slack'), { SLACK_API_URL: 'http://127.0.0.1:9/api/' });
     expect(output.code).toBe(1);
