@@ -3,7 +3,7 @@ import type { SandboxMessage } from '../../src/sandbox/slack-server.js';
 import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import { testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { cardsIn, eventTypes, issueByKey } from '../support/queries.js';
+import { answerToClick, cardsIn, eventTypes, issueByKey } from '../support/queries.js';
 
 let h: Harness;
 const clock = testClock('2026-11-23T10:00:00Z');
@@ -15,11 +15,6 @@ async function file(text: string, channel: string): Promise<SandboxMessage> {
   await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, text);
   return h.slack.waitFor('card', () => cardsIn(h, channel)[before]);
 }
-/** Clicks, then waits for the ephemeral answer that click produced. */
-async function answerTo(user: string, message: SandboxMessage, actionId: string) {
-  const reply = await h.driver.click(user, message, actionId);
-  return (await h.slack.waitFor(`answer for ${user}`, () => h.slack.answerTo(reply))).text;
-}
 /** The card as a client that has not refreshed yet still shows it. */
 const asFirstPosted = (m: SandboxMessage): SandboxMessage => ({ ...m, blocks: m.history[0]?.blocks ?? m.blocks });
 const cardText = (m: SandboxMessage) => JSON.stringify(m.blocks);
@@ -29,7 +24,7 @@ describe('claiming from the card', () => {
   beforeAll(async () => { card = await file('billing medium Double charge on renewal', 'C0BILLING'); });
 
   it('refuses someone who is not an owner, saying who may claim', async () => {
-    expect(await answerTo('U0CARL', card, 'issue_claim')).toBe(":no_entry: Only the team's owners (<@U0ANNA>, <@U0BEN>) may claim ESC-1.");
+    expect(await answerToClick(h, 'U0CARL', card, 'issue_claim')).toBe(":no_entry: Only the team's owners (<@U0ANNA>, <@U0BEN>) may claim ESC-1.");
     expect(h.slack.ephemeralsFor('U0CARL')[0]!.channel).toBe('C0BILLING');
     expect((await issueByKey(h, 'ESC-1'))!.status).toBe('open');
     expect(card.history).toHaveLength(0);
@@ -47,12 +42,12 @@ describe('claiming from the card', () => {
   });
 
   it('refuses a second claim, naming the owner', async () => {
-    expect(await answerTo('U0BEN', asFirstPosted(card), 'issue_claim')).toBe(':no_entry: ESC-1 is already claimed by <@U0ANNA>.');
+    expect(await answerToClick(h, 'U0BEN', asFirstPosted(card), 'issue_claim')).toBe(':no_entry: ESC-1 is already claimed by <@U0ANNA>.');
     expect((await issueByKey(h, 'ESC-1'))!.claimerId).toBe('U0ANNA');
   });
 
   it('treats a double click by the claimer as one claim', async () => {
-    expect(await answerTo('U0ANNA', asFirstPosted(card), 'issue_claim')).toBe('You have already claimed ESC-1.');
+    expect(await answerToClick(h, 'U0ANNA', asFirstPosted(card), 'issue_claim')).toBe('You have already claimed ESC-1.');
     await h.app.flush();
     expect(card.history).toHaveLength(1);
     expect((await eventTypes(h, 1)).filter((t) => t === 'claimed')).toHaveLength(1);
@@ -61,7 +56,7 @@ describe('claiming from the card', () => {
   it('lets members of an owning user group claim, looking the group up once', async () => {
     const triage = await file('other easy Customer asks about something odd', 'C0TRIAGE');
     const lookups = h.slack.callsTo('usergroups.users.list').length;
-    expect(await answerTo('U0CARL', triage, 'issue_claim')).toBe(":no_entry: Only the team's owners (<!subteam^S0TRIAGE>) may claim ESC-2.");
+    expect(await answerToClick(h, 'U0CARL', triage, 'issue_claim')).toBe(":no_entry: Only the team's owners (<!subteam^S0TRIAGE>) may claim ESC-2.");
     await h.driver.click('U0TOM', triage, 'issue_claim');
     await h.slack.waitFor('claimed', () => triage.history.length === 1);
     expect(cardText(triage)).toContain('<@U0TOM>');
@@ -80,7 +75,7 @@ describe('resolving', () => {
   });
 
   it('refuses to open the form for someone who may not resolve', async () => {
-    expect(await answerTo('U0ANNA', card, 'issue_resolve')).toBe(
+    expect(await answerToClick(h, 'U0ANNA', card, 'issue_resolve')).toBe(
       ":no_entry: Only its claimer <@U0CARL> or the team's owners (<@U0CARL>, <@U0CLEO>) may resolve ESC-3.",
     );
     expect(h.slack.openViewOf('U0ANNA')).toBeUndefined();
@@ -131,7 +126,7 @@ describe('resolving', () => {
   });
 
   it('refuses to claim or resolve a resolved issue', async () => {
-    expect(await answerTo('U0CLEO', asFirstPosted(card), 'issue_resolve')).toBe(':no_entry: ESC-3 is already resolved.');
-    expect(await answerTo('U0CLEO', asFirstPosted(card), 'issue_claim')).toBe(':no_entry: ESC-3 is already resolved.');
+    expect(await answerToClick(h, 'U0CLEO', asFirstPosted(card), 'issue_resolve')).toBe(':no_entry: ESC-3 is already resolved.');
+    expect(await answerToClick(h, 'U0CLEO', asFirstPosted(card), 'issue_claim')).toBe(':no_entry: ESC-3 is already resolved.');
   });
 });

@@ -3,7 +3,7 @@ import type { SandboxMessage } from '../../src/sandbox/slack-server.js';
 import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import { testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { eventTypes, issueByKey, postedCard } from '../support/queries.js';
+import { answerToClick, eventTypes, issueByKey, postedCard } from '../support/queries.js';
 
 let h: Harness;
 const clock = testClock('2026-11-23T10:00:00Z');
@@ -117,9 +117,7 @@ describe('refusals through Slack', () => {
     await h.driver.click('U0ANNA', card, 'issue_wait');
     await h.slack.waitFor('waiting', async () => (await issueByKey(h, key))!.status === 'waiting');
     await h.slack.waitFor('card shows Resume', () => JSON.stringify(card.blocks).includes('issue_resume'));
-    const click = await h.driver.click('U0CLEO', card, 'issue_resume');
-    const refusal = await h.slack.waitFor('resume refused', () => h.slack.answerTo(click));
-    expect(refusal.text).toBe(`:no_entry: Only its claimer <@U0ANNA>, the team's owners (<@U0ANNA>, <@U0BEN>) or the agent who escalated it (<@U0ALEX>) may resume ${key}.`);
+    expect(await answerToClick(h, 'U0CLEO', card, 'issue_resume')).toBe(`:no_entry: Only its claimer <@U0ANNA>, the team's owners (<@U0ANNA>, <@U0BEN>) or the agent who escalated it (<@U0ALEX>) may resume ${key}.`);
     expect((await issueByKey(h, key))!.status).toBe('waiting');
   });
 });

@@ -3,7 +3,7 @@ import type { SandboxMessage } from '../../src/sandbox/slack-server.js';
 import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import { testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { cardsIn, eventTypes, issueByKey, postedCard } from '../support/queries.js';
+import { answerToClick, cardsIn, eventTypes, issueByKey, postedCard } from '../support/queries.js';
 
 let h: Harness;
 const clock = testClock('2026-11-23T10:00:00Z');
@@ -18,10 +18,6 @@ async function fileAndClaim(text: string, channel: string, expert: string): Prom
   await h.slack.waitFor('claimed', () => card.history.length >= 1);
   return { card, key };
 }
-async function answerTo(user: string, message: SandboxMessage, actionId: string) {
-  const reply = await h.driver.click(user, message, actionId);
-  return (await h.slack.waitFor(`answer for ${user}`, () => h.slack.answerTo(reply))).text;
-}
 const threadOf = (card: SandboxMessage) => h.slack.messagesIn(card.channel, { threadTs: card.ts }).filter((m) => m.user === h.slack.botUserId);
 
 describe('reroute', () => {
@@ -30,7 +26,7 @@ describe('reroute', () => {
     const { card, key } = await fileAndClaim('billing medium Camera charged twice in the app store', 'C0BILLING', 'U0ANNA');
     const before = await issueByKey(h, key);
 
-    expect(await answerTo('U0CARL', card, 'issue_reroute')).toBe(`:no_entry: Only its claimer <@U0ANNA> or the team's owners (<@U0ANNA>, <@U0BEN>) may reroute ${key}.`);
+    expect(await answerToClick(h, 'U0CARL', card, 'issue_reroute')).toBe(`:no_entry: Only its claimer <@U0ANNA> or the team's owners (<@U0ANNA>, <@U0BEN>) may reroute ${key}.`);
 
     clock.set('2026-11-23T12:00:00Z');
     await h.driver.click('U0ANNA', card, 'issue_reroute');
@@ -69,7 +65,7 @@ describe('waiting on the customer', () => {
     const { card, key } = await fileAndClaim('delivery medium Wrong address on the label', 'C0DELIVERY', 'U0DEV');
     expect((await issueByKey(h, key))!.resolveDueAt.toISOString()).toBe('2026-11-25T10:00:00.000Z');
 
-    expect(await answerTo('U0CARL', card, 'issue_wait')).toBe(`:no_entry: Only its claimer <@U0DEV> or the team's owners (<@U0DEV>, <@U0DORA>) may mark as waiting on the customer ${key}.`);
+    expect(await answerToClick(h, 'U0CARL', card, 'issue_wait')).toBe(`:no_entry: Only its claimer <@U0DEV> or the team's owners (<@U0DEV>, <@U0DORA>) may mark as waiting on the customer ${key}.`);
 
     clock.set('2026-11-24T11:00:00Z');
     await h.driver.reply('U0DEV', card, 'waiting Which flat number is it?');
@@ -144,9 +140,9 @@ describe('reopen', () => {
   it('refuses anyone but the agent, and refuses after 7 days', async () => {
     clock.set('2026-12-02T11:00:00Z');
     const { key, dm } = await resolved('U0ARJUN', 'app easy Notifications arrive late', 'C0APP');
-    expect(await answerTo('U0ARJUN', dm, 'issue_reopen')).toBe(`:no_entry: Only the agent who escalated it (<@U0ALEX>) may reopen ${key}.`);
+    expect(await answerToClick(h, 'U0ARJUN', dm, 'issue_reopen')).toBe(`:no_entry: Only the agent who escalated it (<@U0ALEX>) may reopen ${key}.`);
     clock.set('2026-12-10T10:00:00Z');
-    expect(await answerTo(AGENTS.phone, dm, 'issue_reopen')).toBe(`:no_entry: ${key} was resolved more than 7 days ago. Please escalate it again with /escalate.`);
+    expect(await answerToClick(h, AGENTS.phone, dm, 'issue_reopen')).toBe(`:no_entry: ${key} was resolved more than 7 days ago. Please escalate it again with /escalate.`);
     expect((await issueByKey(h, key))!.status).toBe('resolved');
   });
 });

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { issueEvents, issues, outbox } from '../../src/db/schema.js';
+import type { SandboxMessage } from '../../src/sandbox/slack-server.js';
 import type { Harness } from './harness.js';
 
 /** Rows as the database holds them: what the e2e tests assert besides Slack calls. */
@@ -22,3 +23,9 @@ export async function postedCard(h: Harness, channel: string, key: string) {
 
 /** Top-level messages (cards and notices) in a channel. */
 export const cardsIn = (h: Harness, channel: string) => h.slack.messagesIn(channel).filter((m) => !m.threadTs);
+
+/** Clicks, then waits for the ephemeral answer to that click (not whatever else the user was shown meanwhile). */
+export async function answerToClick(h: Harness, user: string, message: SandboxMessage, actionId: string): Promise<string> {
+  const reply = await h.driver.click(user, message, actionId);
+  return (await h.slack.waitFor(`answer for ${user}`, () => h.slack.answerTo(reply))).text;
+}
