@@ -4,7 +4,7 @@ import type { AppContext } from './app/context.js';
 import { cachedMembers, ownerDirectory } from './app/owner-directory.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
-import { forgetOldRequests } from './db/issue-store.js';
+import { forgetOldRequests } from './db/request-store.js';
 import type { Matrix } from './domain/routing/matrix.js';
 import { OutboxWorker } from './jobs/outbox-worker.js';
 import { fireDueTimers } from './app/fire-timers.js';

@@ -1,9 +1,11 @@
-import { count } from 'drizzle-orm';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from './db/client.js';
+import { countByStatus } from './db/issue-queries.js';
 import { pendingCount } from './db/outbox-store.js';
-import { issues } from './db/schema.js';
 import { countDueTimers } from './db/timer-store.js';
+import type { IssueStatus } from './domain/issue/issue.js';
+
+const STATUSES: IssueStatus[] = ['unclaimed', 'claimed', 'waiting', 'resolved'];
 
 export type SendResult = 'sent' | 'retried' | 'failed';
 
@@ -19,9 +21,9 @@ export function createMetrics(db: Db, now: () => Date) {
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const rows = await db.select({ status: issues.status, n: count() }).from(issues).groupBy(issues.status);
+      const rows = await countByStatus(db);
       this.reset();
-      for (const status of ['open', 'claimed', 'waiting', 'resolved']) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+      for (const status of STATUSES) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
     },
   });
   new Gauge({

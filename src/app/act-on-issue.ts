@@ -1,66 +1,87 @@
 import type { Tx } from '../db/client.js';
-import { findIssue, lockIssue } from '../db/issue-store.js';
-import type { IssueRow } from '../db/schema.js';
-import { decide, type Actor, type Decision, type IssueState, type Refusal } from '../domain/issue-rules.js';
-import type { IssueAction } from '../domain/permissions.js';
+import { appendEvents, findIssue, lockIssue, saveIssue } from '../db/issue-store.js';
+import { enqueue } from '../db/outbox-store.js';
+import { rememberRequest, requestSeen } from '../db/request-store.js';
+import { replaceTimers } from '../db/timer-store.js';
+import { planTimers } from '../domain/escalation-plan.js';
+import type { Change, Outcome } from '../domain/issue/change.js';
+import type { Issue } from '../domain/issue/issue.js';
+import { refuse, refusalFor, type Actor, type IssueAction, type Refusal } from '../domain/issue/rules.js';
 import type { AppContext } from './context.js';
-import { replanClock } from './replan-clock.js';
 
-export type IssueOutcome = Decision<{ issue: IssueRow; changed: boolean }>;
+/**
+ * What an action on an issue came to: refused (with a stable code), done, or
+ * nothing to do. `repeat` marks a Slack request that had already acted: a
+ * replayed click or a form submitted twice changes nothing the second time.
+ */
+export type IssueOutcome = Refusal | { ok: true; issue: Issue; changed: boolean; notice?: string; repeat?: boolean };
 
-/** The decision for one action from the permissions table, in the shape actOnIssue takes. */
-const rule = (action: IssueAction) => (state: IssueState, actor: Actor, now: Date) => decide(action, state, actor, now);
+/** One person's action: who, on which issue, and the Slack request that carried it (click or form), if any. */
+export interface ActionRequest {
+  issueId: number;
+  userId: string;
+  requestKey?: string;
+}
 
-const notFound = (): Refusal => ({ ok: false, code: 'not_permitted', message: 'That issue no longer exists.' });
+const notFound = (): Refusal => refuse('not_found', 'That issue no longer exists.');
 
-export const stateOf = (issue: IssueRow): IssueState => ({ ...issue, owners: issue.snapshot.team.owners });
+/** Who the person is to this issue. Owner lookups may call Slack, so they run before any transaction. */
+async function actorFor(ctx: AppContext, issue: Issue, userId: string): Promise<Actor> {
+  return { userId, isOwner: await ctx.owners.isOwner(userId, issue.snapshot.team.owners, ctx.now()) };
+}
 
-/** The decision that allowed an action, handed to the code that carries it out. */
-type Allowed<D> = Extract<D, { ok: true }>;
-
-/** May `userId` do `action` now? Asked before a form opens, so that refusals come before typing. */
-export async function mayAct(ctx: AppContext, issueId: number, userId: string, action: IssueAction): Promise<Decision<{ issue: IssueRow }>> {
+/** May this person do `action` now? Asked before a form opens, so that refusals come before typing. */
+export async function mayAct(ctx: AppContext, issueId: number, userId: string, action: IssueAction): Promise<Refusal | { ok: true; issue: Issue }> {
   const issue = await findIssue(ctx.db, issueId);
   if (!issue) return notFound();
-  const isOwner = await ctx.owners.isOwner(userId, issue.snapshot.team.owners, ctx.now());
-  const decision = decide(action, stateOf(issue), { userId, isOwner }, ctx.now());
-  return decision.ok ? { ok: true, issue } : decision;
+  return refusalFor(action, issue, await actorFor(ctx, issue, userId), ctx.now()) ?? { ok: true, issue };
 }
 
 /**
- * The shape of every action on an issue: decide under a row lock, apply, then
- * replan its reminders and escalations from the new state.
- * Owner lookups may call Slack, so they happen before the transaction; the
- * decision is taken again under the lock, so concurrent actions see each other.
- * `apply` returns the updated issue, or null when there is nothing to change.
+ * Stores what a transition decided, in the caller's transaction: the issue's new
+ * state, its events, its messages and, when `replan`, its reminders and
+ * escalations planned afresh from the new state.
  */
-export async function actOnIssue<D extends Decision<object>>(
+export async function storeChange(tx: Tx, change: Change, now: Date, options: { replan: boolean }): Promise<Issue> {
+  let issue = await saveIssue(tx, change.issue, now);
+  await appendEvents(tx, issue, change.events, now);
+  await enqueue(tx, now, ...change.messages);
+  if (options.replan) issue = await replaceTimers(tx, issue, planTimers(issue, now));
+  return issue;
+}
+
+/**
+ * Every action on an issue has this shape: load it under its row lock, let the
+ * pure transition decide, then store the result in the same transaction. The
+ * row lock serialises concurrent actions on one issue, so each sees the others'
+ * results; a request already recorded acts at most once.
+ */
+export async function actOnIssue(
   ctx: AppContext,
-  action: IssueAction,
-  issueId: number,
-  userId: string,
-  apply: (tx: Tx, issue: IssueRow, allowed: Allowed<D>, now: Date) => Promise<IssueRow | null>,
-  /** Only claim needs its own decision (a repeat claim is allowed and changes nothing); the rest follow the table. */
-  decide?: (state: IssueState, actor: Actor, now: Date) => D,
+  request: ActionRequest,
+  transition: (issue: Issue, actor: Actor, now: Date) => Outcome,
 ): Promise<IssueOutcome> {
-  const decideFor = decide ?? (rule(action) as unknown as (state: IssueState, actor: Actor, now: Date) => D);
+  const { issueId, userId, requestKey } = request;
   const current = await findIssue(ctx.db, issueId);
   if (!current) return notFound();
-  const isOwner = await ctx.owners.isOwner(userId, current.snapshot.team.owners, ctx.now());
+  const actor = await actorFor(ctx, current, userId);
+  let happened: string[] = [];
   const outcome = await ctx.db.transaction(async (tx): Promise<IssueOutcome> => {
     const issue = (await lockIssue(tx, issueId))!;
-    const decision = decideFor(stateOf(issue), { userId, isOwner }, ctx.now());
-    if (!decision.ok) return decision as IssueOutcome;
+    if (requestKey && (await requestSeen(tx, requestKey))) return { ok: true, issue, changed: false, repeat: true };
     const now = ctx.now();
-    const updated = await apply(tx, issue, decision as Allowed<D>, now);
-    if (!updated) return { ok: true, issue, changed: false };
-    return { ok: true, issue: await replanClock(tx, updated, now), changed: true };
+    const decided = transition(issue, actor, now);
+    if (!decided.ok || !decided.changed) return decided;
+    // Recorded only when it acts: a refused form stays open, and its corrected submission must still count.
+    if (requestKey) await rememberRequest(tx, requestKey, now);
+    happened = decided.events.map((e) => e.type);
+    return { ok: true, changed: true, issue: await storeChange(tx, decided, now, { replan: true }) };
   });
   if (outcome.ok && outcome.changed) {
-    ctx.log.info({ issue: outcome.issue.key, action, by: userId, status: outcome.issue.status }, `issue ${action}`);
+    ctx.log.info({ issue: outcome.issue.key, by: userId, events: happened, status: outcome.issue.status }, 'issue changed');
     ctx.kickOutbox();
   } else if (!outcome.ok) {
-    ctx.log.debug({ issue: current.key, action, by: userId, refusal: outcome.code }, `${action} refused`);
+    ctx.log.debug({ issue: current.key, by: userId, refusal: outcome.code }, 'action refused');
   }
   return outcome;
 }

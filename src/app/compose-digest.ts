@@ -1,5 +1,5 @@
 import {
-  categories, highTiers, missedTargets, openNow, originSpeeds, recognition, speed, urgentNow, volume, type Period,
+  categories, filedIn, highTiers, measure, openNow, urgentNow, volume, type Breakdown, type Measure, type Period,
 } from '../db/digest-queries.js';
 import { previousPeriod } from '../domain/digest-flags.js';
 import type { Digest } from '../domain/routing/matrix.js';
@@ -9,31 +9,57 @@ import type { AppContext } from './context.js';
 export const PRAISE_CATEGORY = 'praise';
 const LIST_LIMIT = 10;
 
-/** All the figures of one digest for one period, queried in parallel. */
+/** Acknowledgement and resolution figures of one group (a team, a level, an origin, or everyone). */
+export interface Speed {
+  key: string;
+  acks: Measure;
+  resolves: Measure;
+}
+
+const NONE: Measure = { count: 0, late: 0, median: null, p90: null };
+
+/** Both measures side by side for every key either of them has, sorted by key. */
+function sideBySide(acks: Map<string, Measure>, resolves: Map<string, Measure>): Speed[] {
+  const keys = [...new Set([...acks.keys(), ...resolves.keys()])].sort();
+  return keys.map((key) => ({ key, acks: acks.get(key) ?? NONE, resolves: resolves.get(key) ?? NONE }));
+}
+
+/** The three people with the most, most first (ties by id). */
+const top = (byActor: Breakdown['byActor']) =>
+  [...byActor].map(([user, m]) => ({ user, count: m.count })).sort((a, b) => b.count - a.count || a.user.localeCompare(b.user)).slice(0, 3);
+
+/**
+ * All the figures of one digest for one period. Speed, missed targets, fairness
+ * and recognition are cut from the same two breakdowns (acknowledgements and
+ * resolutions), so every section counts the same events.
+ */
 export async function composeDigest(ctx: AppContext, digest: Pick<Digest, 'name' | 'teams' | 'timezone'>, period: Period) {
   const teams = digest.teams ?? Object.keys(ctx.matrix.teams);
   const before = previousPeriod(period);
   const now = ctx.now();
   const easiest = Object.keys(ctx.matrix.levels)[0]!;
-  const [current, previous, open, speeds, missed, tiers, urgent, cats, origins, people] = await Promise.all([
+  const [current, previous, open, acks, resolves, tiers, urgent, cats, praise] = await Promise.all([
     volume(ctx.db, teams, period),
     volume(ctx.db, teams, before),
-    openNow(ctx.db, teams),
-    speed(ctx.db, teams, period),
-    missedTargets(ctx.db, teams, period, now),
+    openNow(ctx.db, teams, now),
+    measure(ctx.db, 'claimed', teams, period),
+    measure(ctx.db, 'resolved', teams, period),
     highTiers(ctx.db, teams, period, LIST_LIMIT),
     urgentNow(ctx.db, teams, now, LIST_LIMIT),
     categories(ctx.db, teams, period, before, easiest, 5),
-    originSpeeds(ctx.db, teams, period),
-    recognition(ctx.db, teams, period, PRAISE_CATEGORY),
+    filedIn(ctx.db, teams, period, PRAISE_CATEGORY, 5),
   ]);
+  const byTeam = sideBySide(acks.byTeam, resolves.byTeam);
   return {
     name: digest.name, teams, period, timezone: digest.timezone, now,
-    volume: { current, previous, open },
-    speeds, missed, tiers, urgent, categories: cats,
-    origins: origins.filter((o) => o.origin !== null) as Array<(typeof origins)[number] & { origin: string }>,
-    overall: origins.find((o) => o.origin === null) ?? { issues: 0, ackMedian: null, resolveMedian: null },
-    people,
+    volume: { current, previous, open: open.open },
+    speeds: { byTeam, byLevel: sideBySide(acks.byLevel, resolves.byLevel) },
+    missed: [...teams].sort().filter((team) => byTeam.some((s) => s.key === team) || open.overdueByTeam.get(team))
+      .map((team) => ({ team, ...(byTeam.find((s) => s.key === team) ?? { acks: NONE, resolves: NONE }), overdueNow: open.overdueByTeam.get(team) ?? 0 })),
+    tiers, urgent, categories: cats,
+    origins: sideBySide(acks.byOrigin, resolves.byOrigin),
+    overall: { key: 'overall', acks: acks.overall, resolves: resolves.overall },
+    people: { claimers: top(acks.byActor), resolvers: top(resolves.byActor), praise },
   };
 }
 

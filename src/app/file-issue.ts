@@ -1,19 +1,14 @@
-import { routeIssue, explainRoute } from '../domain/routing/route-issue.js';
-import { appendEvent, insertIssue, issueForRequest, linkRequest, rememberRequest } from '../db/issue-store.js';
-import { enqueue } from '../db/outbox-store.js';
-import type { IssueRow } from '../db/schema.js';
+import { insertIssue } from '../db/issue-store.js';
+import { issueForRequest, linkRequest, rememberRequest } from '../db/request-store.js';
+import { filed, newIssue, type Filing } from '../domain/issue/filing.js';
+import type { Issue, UnclaimedIssue } from '../domain/issue/issue.js';
+import { routeWithReasons } from '../domain/routing/route-issue.js';
+import { storeChange } from './act-on-issue.js';
 import type { AppContext } from './context.js';
-import { replanClock } from './replan-clock.js';
-import { openTimeBetween } from '../domain/calendar.js';
 
-export interface FileIssueInput {
-  category: string;
-  level: string;
-  origin: string;
-  summary: string;
+export interface FileIssueInput extends Omit<Filing, 'details' | 'customerRef' | 'agentChannel' | 'responseUrl'> {
   details?: string;
   customerRef?: string;
-  agentId: string;
   agentChannel?: string;
   responseUrl?: string;
   /** True when the agent was already shown "filed": their confirmation replaces it. */
@@ -23,7 +18,7 @@ export interface FileIssueInput {
 }
 
 export interface FileIssueResult {
-  issue: IssueRow;
+  issue: Issue;
   /** True when this request had already filed the issue. */
   duplicate: boolean;
 }
@@ -34,44 +29,20 @@ export interface FileIssueResult {
  */
 export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise<FileIssueResult> {
   const now = ctx.now();
-  const facts = { ...input, details: input.details ?? null };
-  const { snapshot, ackDueAt, resolveDueAt } = routeIssue(ctx.matrix, facts, now);
+  const filing: Filing = {
+    category: input.category, level: input.level, origin: input.origin, summary: input.summary,
+    details: input.details ?? null, customerRef: input.customerRef ?? null,
+    agentId: input.agentId, agentChannel: input.agentChannel ?? null, responseUrl: input.responseUrl ?? null,
+  };
+  // Routing runs once per filing: its reasons go into the timeline, its result into the issue.
+  const { routed, route } = routeWithReasons(ctx.matrix, filing, now);
   const result = await ctx.db.transaction(async (tx) => {
     if (!(await rememberRequest(tx, input.requestKey, now))) {
       return { issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true };
     }
-    const issue = await insertIssue(tx, {
-      category: input.category,
-      level: snapshot.level.key,
-      origin: input.origin,
-      team: snapshot.team.key,
-      channel: snapshot.team.channel,
-      summary: input.summary,
-      details: input.details ?? null,
-      customerRef: input.customerRef ?? null,
-      agentId: input.agentId,
-      agentChannel: input.agentChannel ?? null,
-      responseUrl: input.responseUrl ?? null,
-      snapshot,
-      filedAt: now,
-      resolveTargetMs: openTimeBetween(snapshot.calendar, now, resolveDueAt),
-      ackStartedAt: now,
-      ackDueAt,
-      resolveDueAt,
-      updatedAt: now,
-    });
+    const issue = (await insertIssue(tx, newIssue(filing, routed, now), now)) as UnclaimedIssue;
     await linkRequest(tx, input.requestKey, issue.id);
-    await replanClock(tx, issue, now);
-    await appendEvent(tx, issue.id, 'filed', input.agentId, now, {
-      category: input.category, level: input.level, origin: input.origin,
-    });
-    const reasons = explainRoute(ctx.matrix, facts).at(-1)!.reasons;
-    await appendEvent(tx, issue.id, 'routed', null, now, {
-      route: snapshot.routeIndex, team: snapshot.team.key, channel: snapshot.team.channel,
-      level: snapshot.level.key, cc: snapshot.cc, reasons,
-    });
-    await enqueue(tx, now, { issueId: issue.id, kind: 'post_card', lane: issue.channel, payload: { interim: input.interim ?? false } });
-    return { issue, duplicate: false };
+    return { issue: await storeChange(tx, filed(issue, filing, route, input.interim ?? false), now, { replan: true }), duplicate: false };
   });
   if (!result.duplicate) ctx.log.info({ issue: result.issue.key, team: result.issue.team }, 'issue filed');
   ctx.kickOutbox();

@@ -1,12 +1,8 @@
-import { decideFiring, type DueTimer } from '../domain/escalation-plan.js';
-import { appendEvent, lockIssue, updateIssue } from '../db/issue-store.js';
-import { enqueue, type OutboxMessage } from '../db/outbox-store.js';
-import type { Tx } from '../db/client.js';
-import type { IssueRow, TimerRow } from '../db/schema.js';
+import { lockIssue } from '../db/issue-store.js';
 import { claimDueTimers, dueTimersOf, settleTimers } from '../db/timer-store.js';
+import { fireTimers } from '../domain/issue/timers.js';
+import { storeChange } from './act-on-issue.js';
 import type { AppContext } from './context.js';
-import { homesOf } from './home-refresh.js';
-import { isUserId } from '../domain/slack-ids.js';
 
 export interface FireOptions {
   leaseMs: number;
@@ -33,64 +29,24 @@ export async function fireDueTimers(ctx: AppContext, options: FireOptions): Prom
   return claimed.length;
 }
 
-const toDue = (t: TimerRow): DueTimer => ({ id: t.id, kind: t.kind, target: t.target, step: t.step, dueAt: t.dueAt });
-
 /**
  * Acts on all of one issue's due timers under its row lock. The claimed timers
  * only say which issue to look at: re-reading them here means that two instances
  * that each claimed part of an issue's timers still send one message, once.
- * The fence check makes a timer from an older plan (the issue was claimed,
- * paused or resolved since) do nothing.
  */
 async function fireIssueTimers(ctx: AppContext, issueId: number, graceMs: number): Promise<void> {
   const now = ctx.now();
   await ctx.db.transaction(async (tx) => {
     const issue = (await lockIssue(tx, issueId))!;
-    const due = await dueTimersOf(tx, issueId, now);
-    const current = due.filter((t) => t.fence === issue.clockFence);
-    await settleTimers(tx, due.filter((t) => !current.includes(t)).map((t) => t.id), 'cancelled', now);
-    if (current.length === 0) return;
-    const decision = decideFiring(current.map(toDue), now, graceMs);
-    await settleTimers(tx, current.map((t) => t.id), 'done', now);
-    const log = ctx.log.child({ issue: issue.key });
-    if (decision.tier) {
-      await escalate(tx, issue, decision.tier, decision.late, now);
-      log.warn({ target: decision.tier.target, tier: decision.tier.step + 1, late: decision.late }, 'target missed: escalated');
-    } else if (decision.nudge) {
-      await nudge(tx, issue, decision.nudge, decision.late, now);
-      log.info({ target: decision.nudge.target, step: decision.nudge.step }, 'nudged');
+    const { change, done, cancelled } = fireTimers(issue, await dueTimersOf(tx, issueId, now), now, graceMs);
+    await settleTimers(tx, cancelled, 'cancelled', now);
+    await settleTimers(tx, done, 'done', now);
+    if (!change.changed) return;
+    // The plan already holds the later steps; only the progress recorded on the issue changes.
+    await storeChange(tx, change, now, { replan: false });
+    for (const e of change.events) {
+      if (e.type === 'escalated') ctx.log.warn({ issue: issue.key, target: e.details.target, tier: e.details.tier, late: e.details.late }, 'target missed: escalated');
+      else if (e.type === 'nudged') ctx.log.info({ issue: issue.key, target: e.details.target, step: e.details.step }, 'nudged');
     }
   });
-}
-
-
-async function nudge(tx: Tx, issue: IssueRow, timer: DueTimer, late: boolean, now: Date): Promise<void> {
-  const sent = timer.target === 'ack' ? { ackNudgesSent: timer.step + 1 } : { resolveNudgesSent: timer.step + 1 };
-  await updateIssue(tx, issue.id, { ...sent, updatedAt: now });
-  await appendEvent(tx, issue.id, 'nudged', null, now, { target: timer.target, step: timer.step, late });
-  await enqueue(tx, now, { issueId: issue.id, kind: 'thread_note', lane: issue.channel, payload: { note: 'nudge', target: timer.target } });
-}
-
-/**
- * Notifies the tier that is due, and, when the bot was down across several
- * tiers, everyone in the tiers it skipped: each person once, in one round.
- */
-async function escalate(tx: Tx, issue: IssueRow, timer: DueTimer, late: boolean, now: Date): Promise<void> {
-  const chain = issue.snapshot.team.escalation[timer.target];
-  const already = timer.target === 'ack' ? issue.ackTier : issue.resolveTier;
-  const notify = [...new Set(chain.slice(already, timer.step + 1).flatMap((t) => t.notify))];
-  const tier = timer.step + 1;
-  const progress = timer.target === 'ack'
-    ? { ackTier: tier, ackNudgesSent: issue.snapshot.nudges.length }
-    : { resolveTier: tier, resolveNudgesSent: issue.snapshot.nudges.length };
-  const updated = await updateIssue(tx, issue.id, { ...progress, updatedAt: now });
-  await appendEvent(tx, issue.id, 'escalated', null, now, { target: timer.target, tier, notify, late });
-  const dms: OutboxMessage[] = notify
-    .filter(isUserId)
-    .map((user) => ({ issueId: issue.id, kind: 'tier_dm', lane: `user:${user}`, payload: { user, target: timer.target, tier, late } }));
-  await enqueue(tx, now,
-    { issueId: issue.id, kind: 'thread_note', lane: issue.channel, payload: { note: 'escalated', target: timer.target, tier, notify, late } },
-    { issueId: issue.id, kind: 'update_card', lane: issue.channel },
-    ...dms,
-    ...homesOf(updated));
 }

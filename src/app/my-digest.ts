@@ -1,5 +1,5 @@
 import { lastSlots } from '../domain/digest-schedule.js';
-import type { Decision } from '../domain/issue-rules.js';
+import type { Refusal } from '../domain/issue/rules.js';
 import { escapeMrkdwn } from '../domain/mrkdwn.js';
 import type { Digest } from '../domain/routing/matrix.js';
 import { composeDigest, type ComposedDigest } from './compose-digest.js';
@@ -11,7 +11,7 @@ import { isChannelId } from '../domain/slack-ids.js';
  * until now, for the teams it covers. Only the people it is addressed to (a
  * user, or the members of its channel) may see it.
  */
-export async function myDigest(ctx: AppContext, userId: string, name?: string): Promise<Decision<{ digest: ComposedDigest }>> {
+export async function myDigest(ctx: AppContext, userId: string, name?: string): Promise<Refusal | { ok: true; digest: ComposedDigest }> {
   const mine: Digest[] = [];
   for (const d of ctx.matrix.digests) {
     if (d.to === userId || (isChannelId(d.to) && (await ctx.channelMembers(d.to)).includes(userId))) mine.push(d);
@@ -24,5 +24,6 @@ export async function myDigest(ctx: AppContext, userId: string, name?: string): 
   }
   const now = ctx.now();
   const from = lastSlots(chosen.schedule, chosen.timezone, now).latest ?? new Date(now.getTime() - 7 * 24 * 60 * 60 * 1000);
-  return { ok: true, digest: await composeDigest(ctx, chosen, { from, to: now }) };
+  // Periods end before `to`; "so far" includes what happened this very moment.
+  return { ok: true, digest: await composeDigest(ctx, chosen, { from, to: new Date(now.getTime() + 1) }) };
 }

@@ -1,10 +1,20 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { EventType } from '../domain/issue/events.js';
 import type { Db } from './client.js';
 
 /**
- * The figures of a manager digest, each one SQL aggregate over indexed columns:
- * nothing loads issues into memory. Times are business time on each issue's own
- * calendar, paused time excluded (recorded on the issue as it happens).
+ * The figures of a manager digest, read from the event log with one definition
+ * each, so that no two sections can disagree:
+ *
+ * - a filing is a `filed` event, a reopening a `reopened` event;
+ * - an acknowledgement is a `claimed` event (resolving an unclaimed issue
+ *   records one too), with its business time and whether it was late;
+ * - a resolution is a `resolved` event, likewise. An issue resolved, reopened
+ *   and resolved again counts twice, in every section.
+ *
+ * Each event counts for the team that had the issue when it happened, and
+ * carries the issue's category, level and origin, so figures are aggregates
+ * over the events alone (issue_events_type_at_idx): nothing joins or loads issues.
  */
 
 export interface Period {
@@ -19,14 +29,21 @@ export interface Volume {
   reopened: number;
 }
 
-export interface Speed {
-  key: string;
-  acks: number;
-  ackMedian: number | null;
-  ackP90: number | null;
-  resolves: number;
-  resolveMedian: number | null;
-  resolveP90: number | null;
+/** Acknowledgements or resolutions of one group: how many, how many late, and their business times. */
+export interface Measure {
+  count: number;
+  late: number;
+  median: number | null;
+  p90: number | null;
+}
+
+/** One measure, broken down the ways the digest shows it. */
+export interface Breakdown {
+  overall: Measure;
+  byTeam: Map<string, Measure>;
+  byLevel: Map<string, Measure>;
+  byOrigin: Map<string, Measure>;
+  byActor: Map<string, Measure>;
 }
 
 export interface IssueLine {
@@ -39,9 +56,12 @@ export interface IssueLine {
   tier: number;
 }
 
-const teamIn = (teams: string[]) => sql`team in (${sql.join(teams.map((t) => sql`${t}`), sql`, `)})`;
+const list = (values: string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
 const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-const between = (column: SQL, p: Period) => sql`${column} >= ${iso(p.from)} and ${column} < ${iso(p.to)}`;
+
+/** The events of one figure (or several): of `type`, in the period, for these teams. Uses issue_events_type_at_idx. */
+const figure = (type: EventType | EventType[], teams: string[], p: Period) =>
+  sql`e.type in (${list([type].flat())}) and e.at >= ${iso(p.from)} and e.at < ${iso(p.to)} and e.team in (${list(teams)})`;
 
 /** postgres.js returns rows as an array, PGlite as `{ rows }`. */
 async function rows<T>(db: Db, query: SQL): Promise<T[]> {
@@ -52,141 +72,130 @@ async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export async function volume(db: Db, teams: string[], p: Period): Promise<Volume> {
-  const [row] = await rows<Record<string, unknown>>(db, sql`select
-    (select count(*) from issues where ${teamIn(teams)} and ${between(sql`filed_at`, p)}) as filed,
-    (select count(*) from issues where ${teamIn(teams)} and ${between(sql`claimed_at`, p)}) as claimed,
-    (select count(*) from issues where ${teamIn(teams)} and ${between(sql`resolved_at`, p)}) as resolved,
-    (select count(*) from issue_events e join issues i on i.id = e.issue_id
-      where e.type = 'reopened' and ${between(sql`e.at`, p)} and i.${teamIn(teams)}) as reopened`);
-  return { filed: Number(row!.filed), claimed: Number(row!.claimed), resolved: Number(row!.resolved), reopened: Number(row!.reopened) };
-}
-
-export async function openNow(db: Db, teams: string[]): Promise<number> {
-  const [row] = await rows<{ n: unknown }>(db, sql`select count(*) as n from issues where ${teamIn(teams)} and status <> 'resolved'`);
-  return Number(row!.n);
+  const counted = await rows<{ type: string; n: unknown }>(db, sql`select e.type, count(*) as n from issue_events e
+    where ${figure(['filed', 'claimed', 'resolved', 'reopened'], teams, p)} group by e.type`);
+  const n = (type: EventType) => Number(counted.find((r) => r.type === type)?.n ?? 0);
+  return { filed: n('filed'), claimed: n('claimed'), resolved: n('resolved'), reopened: n('reopened') };
 }
 
 /**
- * Median and 90th percentile of time to acknowledge (issues claimed in the
- * period) and to resolve (issues resolved in the period), per team and per level.
+ * Acknowledgements (`claimed`, measured by `ackMs`) or resolutions (`resolved`,
+ * by `resolveMs`) in the period: overall, and per team, level, origin and person,
+ * all from one grouped query over the same events.
  */
-export async function speed(db: Db, teams: string[], p: Period): Promise<{ byTeam: Speed[]; byLevel: Speed[] }> {
-  const query = (dimension: SQL) => sql`select ${dimension} as key,
-      count(*) filter (where ${between(sql`claimed_at`, p)}) as acks,
-      percentile_cont(0.5) within group (order by ack_business_ms) filter (where ${between(sql`claimed_at`, p)}) as ack_median,
-      percentile_cont(0.9) within group (order by ack_business_ms) filter (where ${between(sql`claimed_at`, p)}) as ack_p90,
-      count(*) filter (where ${between(sql`resolved_at`, p)}) as resolves,
-      percentile_cont(0.5) within group (order by resolve_business_ms) filter (where ${between(sql`resolved_at`, p)}) as resolve_median,
-      percentile_cont(0.9) within group (order by resolve_business_ms) filter (where ${between(sql`resolved_at`, p)}) as resolve_p90
-    from issues
-    where ${teamIn(teams)} and (${between(sql`claimed_at`, p)} or ${between(sql`resolved_at`, p)})
-    group by 1 order by 1`;
-  const toSpeed = (r: Record<string, unknown>): Speed => ({
-    key: String(r.key), acks: Number(r.acks), ackMedian: num(r.ack_median), ackP90: num(r.ack_p90),
-    resolves: Number(r.resolves), resolveMedian: num(r.resolve_median), resolveP90: num(r.resolve_p90),
-  });
-  const [byTeam, byLevel] = await Promise.all([rows<Record<string, unknown>>(db, query(sql`team`)), rows<Record<string, unknown>>(db, query(sql`level`))]);
-  return { byTeam: byTeam.map(toSpeed), byLevel: byLevel.map(toSpeed) };
+export async function measure(db: Db, type: 'claimed' | 'resolved', teams: string[], p: Period): Promise<Breakdown> {
+  const ms = sql.raw(type === 'claimed' ? `(e.details->>'ackMs')::float8` : `(e.details->>'resolveMs')::float8`);
+  // The inner query reads each event's figures once, so the five groupings sort narrow rows
+  // (`offset 0` keeps the planner from merging it into the outer query).
+  const result = await rows<Record<string, unknown>>(db, sql`select grouping(m.team, m.level, m.origin, m.actor) as g,
+      m.team, m.level, m.origin, m.actor, count(*) as n, count(*) filter (where m.late) as late,
+      percentile_cont(0.5) within group (order by m.ms) as median,
+      percentile_cont(0.9) within group (order by m.ms) as p90
+    from (select e.team, e.level, e.origin, e.actor, ${ms} as ms, (e.details->>'late')::boolean as late
+      from issue_events e where ${figure(type, teams, p)} offset 0) m
+    group by grouping sets ((m.team), (m.level), (m.origin), (m.actor), ())`);
+  const breakdown: Breakdown = {
+    overall: { count: 0, late: 0, median: null, p90: null }, byTeam: new Map(), byLevel: new Map(), byOrigin: new Map(), byActor: new Map(),
+  };
+  for (const r of result) {
+    const m: Measure = { count: Number(r.n), late: Number(r.late), median: num(r.median), p90: num(r.p90) };
+    // grouping() sets a bit for each column left out of the row's grouping set: team 8, level 4, origin 2, actor 1.
+    switch (Number(r.g)) {
+      case 0b0111: breakdown.byTeam.set(String(r.team), m); break;
+      case 0b1011: breakdown.byLevel.set(String(r.level), m); break;
+      case 0b1101: breakdown.byOrigin.set(String(r.origin), m); break;
+      case 0b1110: if (r.actor !== null) breakdown.byActor.set(String(r.actor), m); break;
+      case 0b1111: breakdown.overall = m; break;
+    }
+  }
+  return breakdown;
 }
 
-export interface Missed {
-  team: string;
-  filed: number;
-  ackMissed: number;
-  resolveMissed: number;
+/** Issues open now, and those of them already past the target that is running (issues_open_team_idx). */
+export async function openNow(db: Db, teams: string[], now: Date): Promise<{ open: number; overdueByTeam: Map<string, number> }> {
+  const result = await rows<{ team: string; open: unknown; overdue: unknown }>(db, sql`select team, count(*) as open,
+      count(*) filter (where (status = 'unclaimed' and ack_due_at < ${iso(now)}) or (status = 'claimed' and resolve_due_at < ${iso(now)})) as overdue
+    from issues where team in (${list(teams)}) and status <> 'resolved' group by team`);
+  return {
+    open: result.reduce((sum, r) => sum + Number(r.open), 0),
+    overdueByTeam: new Map(result.map((r) => [r.team, Number(r.overdue)])),
+  };
 }
 
-/** Of the issues filed in the period, how many missed each target (or have missed it by now). */
-export async function missedTargets(db: Db, teams: string[], p: Period, now: Date): Promise<Missed[]> {
-  const result = await rows<Record<string, unknown>>(db, sql`select team, count(*) as filed,
-      count(*) filter (where coalesce(claimed_at, ${iso(now)}) > ack_due_at) as ack_missed,
-      count(*) filter (where coalesce(resolved_at, ${iso(now)}) > resolve_due_at and status <> 'waiting') as resolve_missed
-    from issues where ${teamIn(teams)} and ${between(sql`filed_at`, p)} group by team order by team`);
-  return result.map((r) => ({ team: String(r.team), filed: Number(r.filed), ackMissed: Number(r.ack_missed), resolveMissed: Number(r.resolve_missed) }));
-}
-
-const lineColumns = sql`key, team, summary, card_url as "cardUrl", status,
-  case when status = 'open' then ack_due_at else resolve_due_at end as "dueAt", greatest(ack_tier, resolve_tier) as tier`;
+const lineColumns = sql`i.key, i.team, i.summary, i.card_url as "cardUrl", i.status,
+  case when i.status = 'unclaimed' then i.ack_due_at else i.resolve_due_at end as "dueAt", greatest(i.ack_tier, i.resolve_tier) as tier`;
 
 function toLine(r: Record<string, unknown>): IssueLine {
   return { ...(r as unknown as IssueLine), dueAt: new Date(r.dueAt as string), tier: Number(r.tier) };
 }
 
-/** Escalations filed in the period that reached tier 2 or higher. */
+/**
+ * Issues escalated to tier 2 or higher during the period, with the highest tier
+ * they reached, in the order they got there. Only the listed few are joined to
+ * their issues.
+ */
 export async function highTiers(db: Db, teams: string[], p: Period, limit: number): Promise<{ lines: IssueLine[]; total: number }> {
-  const where = sql`${teamIn(teams)} and ${between(sql`filed_at`, p)} and greatest(ack_tier, resolve_tier) >= 2`;
-  const [lines, [count]] = await Promise.all([
-    rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issues where ${where} order by filed_at limit ${limit}`),
-    rows<{ n: unknown }>(db, sql`select count(*) as n from issues where ${where}`),
-  ]);
-  return { lines: lines.map(toLine), total: Number(count!.n) };
+  const result = await rows<Record<string, unknown>>(db, sql`with escalated as materialized (
+      select t.issue_id, max(t.tier) as tier, min(t.at) as reached, count(*) over () as total
+      -- offset 0: read each event's tier once, into narrow rows, before grouping
+      from (select e.issue_id, e.at, (e.details->>'tier')::int as tier from issue_events e where ${figure('escalated', teams, p)} offset 0) t
+      where t.tier >= 2 group by t.issue_id order by reached limit ${limit})
+    select ${lineColumns}, escalated.total from escalated join issues i on i.id = escalated.issue_id order by escalated.reached`);
+  return { lines: result.map(toLine), total: Number(result[0]?.total ?? 0) };
 }
 
-/** Unclaimed issues, and claimed ones already past their resolution target: the most overdue first. */
+/**
+ * Unclaimed issues, and claimed ones already past their resolution target: the
+ * most overdue first. Each list walks its own partial index in due order and
+ * stops at `limit`, however many issues are open.
+ */
 export async function urgentNow(db: Db, teams: string[], now: Date, limit: number): Promise<{ lines: IssueLine[]; total: number }> {
-  const where = sql`${teamIn(teams)} and (status = 'open' or (status = 'claimed' and resolve_due_at < ${iso(now)}))`;
-  const [lines, [count]] = await Promise.all([
-    rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issues where ${where}
-      order by case when status = 'open' then ack_due_at else resolve_due_at end limit ${limit}`),
-    rows<{ n: unknown }>(db, sql`select count(*) as n from issues where ${where}`),
+  const [unclaimed, overdue, [count]] = await Promise.all([
+    rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issues i
+      where i.status = 'unclaimed' and i.team in (${list(teams)}) order by i.ack_due_at limit ${limit}`),
+    rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issues i
+      where i.status = 'claimed' and i.resolve_due_at < ${iso(now)} and i.team in (${list(teams)}) order by i.resolve_due_at limit ${limit}`),
+    rows<{ n: unknown }>(db, sql`select count(*) as n from issues i where i.team in (${list(teams)})
+      and (i.status = 'unclaimed' or (i.status = 'claimed' and i.resolve_due_at < ${iso(now)}))`),
   ]);
-  return { lines: lines.map(toLine), total: Number(count!.n) };
+  const lines = [...unclaimed, ...overdue].map(toLine).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()).slice(0, limit);
+  return { lines, total: Number(count!.n) };
 }
 
 export interface CategoryCount {
   category: string;
+  /** Filings in the period, and in the period before it. */
   count: number;
   previous: number;
+  /** Filings at the easiest level. */
   easiest: number;
-  /** Resolved without a reroute or a reopen. */
-  clean: number;
+  /** Resolutions in the period that came first time: no reroute, no reopen before them. */
+  firstTime: number;
 }
 
-/** Categories filed in the period, with the previous period's count for the trend. */
+/** Categories of the period's filings, with the previous period's count for the trend. */
 export async function categories(db: Db, teams: string[], p: Period, previous: Period, easiestLevel: string, limit: number): Promise<CategoryCount[]> {
-  const current = between(sql`filed_at`, p);
-  const result = await rows<Record<string, unknown>>(db, sql`select category,
-      count(*) filter (where ${current}) as count,
-      count(*) filter (where ${between(sql`filed_at`, previous)}) as previous,
-      count(*) filter (where ${current} and level = ${easiestLevel}) as easiest,
-      count(*) filter (where ${current} and status = 'resolved' and reroute_count = 0 and reopen_count = 0) as clean
-    from issues where ${teamIn(teams)} and filed_at >= ${iso(previous.from)} and filed_at < ${iso(p.to)}
-    group by category having count(*) filter (where ${current}) > 0 order by 2 desc, 1 limit ${limit}`);
-  return result.map((r) => ({ category: String(r.category), count: Number(r.count), previous: Number(r.previous), easiest: Number(r.easiest), clean: Number(r.clean) }));
+  const current = sql`c.at >= ${iso(p.from)}`;
+  const filed = sql`c.type = 'filed'`;
+  const result = await rows<Record<string, unknown>>(db, sql`select c.category,
+      count(*) filter (where ${filed} and ${current}) as count,
+      count(*) filter (where ${filed} and c.at < ${iso(previous.to)}) as previous,
+      count(*) filter (where ${filed} and ${current} and c.level = ${easiestLevel}) as easiest,
+      count(*) filter (where c.type = 'resolved' and c.first_time) as first_time
+    from (
+      select e.type, e.at, e.category, e.level, false as first_time from issue_events e where ${figure('filed', teams, { from: previous.from, to: p.to })}
+      union all
+      select e.type, e.at, e.category, e.level, (e.details->>'firstTime')::boolean from issue_events e where ${figure('resolved', teams, p)}
+    ) c
+    group by c.category having count(*) filter (where ${filed} and ${current}) > 0 order by 2 desc, 1 limit ${limit}`);
+  return result.map((r) => ({
+    category: String(r.category), count: Number(r.count), previous: Number(r.previous), easiest: Number(r.easiest), firstTime: Number(r.first_time),
+  }));
 }
 
-export interface OriginSpeed {
-  origin: string | null;
-  issues: number;
-  ackMedian: number | null;
-  resolveMedian: number | null;
-}
-
-/** Median time to acknowledge and resolve per channel of origin, and overall (origin null), for issues filed in the period. */
-export async function originSpeeds(db: Db, teams: string[], p: Period): Promise<OriginSpeed[]> {
-  const result = await rows<Record<string, unknown>>(db, sql`select origin, count(*) as issues,
-      percentile_cont(0.5) within group (order by ack_business_ms) as ack_median,
-      percentile_cont(0.5) within group (order by resolve_business_ms) as resolve_median
-    from issues where ${teamIn(teams)} and ${between(sql`filed_at`, p)}
-    group by grouping sets ((origin), ()) order by origin nulls first`);
-  return result.map((r) => ({ origin: r.origin === null ? null : String(r.origin), issues: Number(r.issues), ackMedian: num(r.ack_median), resolveMedian: num(r.resolve_median) }));
-}
-
-export interface Recognition {
-  claimers: Array<{ user: string; count: number }>;
-  resolvers: Array<{ user: string; count: number }>;
-  praise: IssueLine[];
-}
-
-export async function recognition(db: Db, teams: string[], p: Period, praiseCategory: string): Promise<Recognition> {
-  const top = (column: SQL, at: SQL) => rows<Record<string, unknown>>(db, sql`select ${column} as user, count(*) as count
-    from issues where ${teamIn(teams)} and ${between(at, p)} and ${column} is not null group by 1 order by 2 desc, 1 limit 3`);
-  const [claimers, resolvers, praise] = await Promise.all([
-    top(sql`claimer_id`, sql`claimed_at`),
-    top(sql`resolved_by`, sql`resolved_at`),
-    rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issues where ${teamIn(teams)} and category = ${praiseCategory}
-      and ${between(sql`filed_at`, p)} order by filed_at limit 5`),
-  ]);
-  const toCount = (r: Record<string, unknown>) => ({ user: String(r.user), count: Number(r.count) });
-  return { claimers: claimers.map(toCount), resolvers: resolvers.map(toCount), praise: praise.map(toLine) };
+/** The period's filings in a category (praise passed on), oldest first. */
+export async function filedIn(db: Db, teams: string[], p: Period, category: string, limit: number): Promise<IssueLine[]> {
+  const result = await rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issue_events e join issues i on i.id = e.issue_id
+    where ${figure('filed', teams, p)} and e.category = ${category} order by e.at limit ${limit}`);
+  return result.map(toLine);
 }

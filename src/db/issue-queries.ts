@@ -1,10 +1,12 @@
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Issue } from '../domain/issue/issue.js';
 import type { Db } from './client.js';
-import { issues, type IssueRow } from './schema.js';
+import { toIssue } from './issue-store.js';
+import { issues } from './schema.js';
 
 /** A list and its full length, for "and N more". */
 export interface Page {
-  rows: IssueRow[];
+  rows: Issue[];
   total: number;
 }
 
@@ -13,7 +15,7 @@ async function page(db: Db, where: SQL, order: SQL[], limit: number): Promise<Pa
     db.select().from(issues).where(where).orderBy(...order).limit(limit),
     db.select({ n: count() }).from(issues).where(where),
   ]);
-  return { rows, total: total!.n };
+  return { rows: rows.map(toIssue), total: total!.n };
 }
 
 /** Issues this person works on now, the next resolution deadline first (waiting ones last: their clock is paused). */
@@ -25,19 +27,24 @@ export const claimedBy = (db: Db, userId: string, limit: number) =>
 export const unclaimedIn = (db: Db, teams: string[], limit: number): Promise<Page> =>
   teams.length === 0
     ? Promise.resolve({ rows: [], total: 0 })
-    : page(db, and(inArray(issues.team, teams), eq(issues.status, 'open'))!, [asc(issues.ackDueAt)], limit);
+    : page(db, and(inArray(issues.team, teams), eq(issues.status, 'unclaimed'))!, [asc(issues.ackDueAt)], limit);
 
 /** What this agent escalated: open ones by urgency, then the most recently resolved. */
 export const escalatedBy = (db: Db, userId: string, limit: number) =>
   page(db, eq(issues.agentId, userId),
     [sql`${issues.status} = 'resolved'`, asc(issues.resolveDueAt), desc(issues.resolvedAt)], limit);
 
-export async function findByKey(db: Db, key: string): Promise<IssueRow | undefined> {
+export async function findByKey(db: Db, key: string): Promise<Issue | undefined> {
   const [row] = await db.select().from(issues).where(eq(issues.key, key));
-  return row;
+  return row && toIssue(row);
 }
 
-export async function findByCard(db: Db, channel: string, ts: string): Promise<IssueRow | undefined> {
+export async function findByCard(db: Db, channel: string, ts: string): Promise<Issue | undefined> {
   const [row] = await db.select().from(issues).where(and(eq(issues.channel, channel), eq(issues.cardTs, ts)));
-  return row;
+  return row && toIssue(row);
+}
+
+/** How many issues are in each status now, for /metrics. */
+export async function countByStatus(db: Db): Promise<Array<{ status: string; n: number }>> {
+  return db.select({ status: issues.status, n: count() }).from(issues).groupBy(issues.status);
 }

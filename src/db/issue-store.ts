@@ -1,87 +1,137 @@
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import type { IssueEvent } from '../domain/issue/events.js';
+import type { NewIssue } from '../domain/issue/filing.js';
+import type { Issue } from '../domain/issue/issue.js';
 import type { Db, Tx } from './client.js';
-import { idempotencyKeys, issueEvents, issues, type IssueRow } from './schema.js';
+import { issueEvents, issues, type IssueRow } from './schema.js';
 
-export type NewIssue = Omit<typeof issues.$inferInsert, 'id' | 'key'>;
-/** The snapshot changes only when a reroute hands the issue to another team's owners and chain. */
-export type IssuePatch = Partial<Omit<NewIssue, 'filedAt'>>;
+/**
+ * Issues as the domain sees them (src/domain/issue/issue.ts), stored as one
+ * row each. The row's check constraints hold the same invariants as the type,
+ * so a row always reads back as a valid issue.
+ */
 
-export const EVENT_TYPES = [
-  'filed', 'routed', 'posted', 'post_failed', 'claimed', 'unclaimed', 'first_response', 'rerouted',
-  'paused', 'resumed', 'nudged', 'escalated', 'resolved', 'reopened', 'delivery_failed',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+type IssueColumns = Omit<typeof issues.$inferInsert, 'id' | 'key'>;
 
-export async function insertIssue(tx: Tx, values: NewIssue): Promise<IssueRow> {
-  const [row] = await tx.insert(issues).values(values).returning();
-  return row!;
+/** The stored row of an issue: every field, so that saving writes the whole state. */
+function columnsOf(issue: NewIssue | Issue, now: Date): IssueColumns {
+  return {
+    category: issue.category,
+    level: issue.level,
+    origin: issue.origin,
+    team: issue.team,
+    channel: issue.channel,
+    cardTs: issue.card?.ts ?? null,
+    cardUrl: issue.card?.url ?? null,
+    summary: issue.summary,
+    details: issue.details,
+    customerRef: issue.customerRef,
+    agentId: issue.agentId,
+    agentChannel: issue.agentChannel,
+    responseUrl: issue.responseUrl,
+    status: issue.status,
+    claimerId: issue.claim?.by ?? null,
+    claimedAt: issue.claim?.at ?? null,
+    pausedAt: issue.pause?.since ?? null,
+    resolveRemainingMs: issue.pause?.remainingMs ?? null,
+    resolution: issue.resolution?.note ?? null,
+    resolvedAt: issue.resolution?.at ?? null,
+    resolvedBy: issue.resolution?.by ?? null,
+    postError: issue.postError,
+    snapshot: issue.snapshot,
+    filedAt: issue.filedAt,
+    ackStartedAt: issue.ack.startedAt,
+    ackDueAt: issue.ack.dueAt,
+    ackNudgesSent: issue.ack.nudgesSent,
+    ackTier: issue.ack.tier,
+    resolveStartedAt: issue.resolve.startedAt,
+    resolveDueAt: issue.resolve.dueAt,
+    resolveTargetMs: issue.resolve.targetMs,
+    pausedOpenMs: issue.resolve.pausedOpenMs,
+    resolveNudgesSent: issue.resolve.nudgesSent,
+    resolveTier: issue.resolve.tier,
+    pausedMs: issue.pausedMs,
+    firstResponseAt: issue.firstResponseAt,
+    reopenCount: issue.reopenCount,
+    rerouteCount: issue.rerouteCount,
+    updatedAt: now,
+  };
 }
 
-export async function findIssue(db: Db | Tx, id: number): Promise<IssueRow | undefined> {
+/** Reads a row as an issue; the status decides which of its fields exist. */
+export function toIssue(row: IssueRow): Issue {
+  const base = {
+    id: row.id,
+    key: row.key,
+    category: row.category,
+    level: row.level,
+    origin: row.origin,
+    summary: row.summary,
+    details: row.details,
+    customerRef: row.customerRef,
+    agentId: row.agentId,
+    agentChannel: row.agentChannel,
+    responseUrl: row.responseUrl,
+    team: row.team,
+    channel: row.channel,
+    card: row.cardTs ? { ts: row.cardTs, url: row.cardUrl } : null,
+    postError: row.postError,
+    snapshot: row.snapshot,
+    filedAt: row.filedAt,
+    ack: { startedAt: row.ackStartedAt, dueAt: row.ackDueAt, nudgesSent: row.ackNudgesSent, tier: row.ackTier },
+    resolve: {
+      startedAt: row.resolveStartedAt, dueAt: row.resolveDueAt, targetMs: row.resolveTargetMs, pausedOpenMs: row.pausedOpenMs,
+      nudgesSent: row.resolveNudgesSent, tier: row.resolveTier,
+    },
+    pausedMs: row.pausedMs,
+    firstResponseAt: row.firstResponseAt,
+    reopenCount: row.reopenCount,
+    rerouteCount: row.rerouteCount,
+    clockFence: row.clockFence,
+  };
+  // The table's check constraints guarantee the fields each status needs.
+  const claim = row.claimerId ? { by: row.claimerId, at: row.claimedAt! } : undefined;
+  switch (row.status) {
+    case 'unclaimed':
+      return { ...base, status: 'unclaimed' };
+    case 'claimed':
+      return { ...base, status: 'claimed', claim: claim! };
+    case 'waiting':
+      return { ...base, status: 'waiting', claim: claim!, pause: { since: row.pausedAt!, remainingMs: row.resolveRemainingMs! } };
+    case 'resolved':
+      return { ...base, status: 'resolved', claim: claim!, resolution: { by: row.resolvedBy!, at: row.resolvedAt!, note: row.resolution! } };
+  }
+}
+
+export async function insertIssue(tx: Tx, issue: NewIssue, now: Date): Promise<Issue> {
+  const [row] = await tx.insert(issues).values(columnsOf(issue, now)).returning();
+  return toIssue(row!);
+}
+
+/** Writes the issue's whole state, as a transition left it. */
+export async function saveIssue(tx: Tx, issue: Issue, now: Date): Promise<Issue> {
+  const [row] = await tx.update(issues).set(columnsOf(issue, now)).where(eq(issues.id, issue.id)).returning();
+  return toIssue(row!);
+}
+
+export async function findIssue(db: Db | Tx, id: number): Promise<Issue | undefined> {
   const [row] = await db.select().from(issues).where(eq(issues.id, id));
-  return row;
+  return row && toIssue(row);
 }
 
-/** Locks the issue row for the rest of the transaction, so concurrent claims and resolves serialise. */
-export async function lockIssue(tx: Tx, id: number): Promise<IssueRow | undefined> {
+/** Locks the issue row for the rest of the transaction, so concurrent changes to one issue serialise. */
+export async function lockIssue(tx: Tx, id: number): Promise<Issue | undefined> {
   const [row] = await tx.select().from(issues).where(eq(issues.id, id)).for('update');
-  return row;
+  return row && toIssue(row);
 }
 
-export async function updateIssue(tx: Tx | Db, id: number, patch: IssuePatch): Promise<IssueRow> {
-  const [row] = await tx.update(issues).set(patch).where(eq(issues.id, id)).returning();
-  return row!;
-}
-
-export async function appendEvent(
-  tx: Tx | Db,
-  issueId: number,
-  type: EventType,
-  actor: string | null,
-  at: Date,
-  details: Record<string, unknown> = {},
-): Promise<void> {
-  await tx.insert(issueEvents).values({ issueId, type, actor, at, details });
+/** Appends what happened, each event marked with what reports group it by (see the schema). */
+export async function appendEvents(tx: Tx, issue: Issue, events: IssueEvent[], now: Date): Promise<void> {
+  if (events.length === 0) return;
+  const { id: issueId, team, category, level, origin } = issue;
+  await tx.insert(issueEvents).values(events.map((e) => ({ issueId, team, category, level, origin, type: e.type, actor: e.actor, at: now, details: e.details })));
 }
 
 export async function eventsOf(db: Db, issueId: number) {
   return db.select().from(issueEvents).where(eq(issueEvents.issueId, issueId)).orderBy(issueEvents.id);
-}
-
-/**
- * Records `key` for this request. Returns false when it was already recorded:
- * the request is a retry or a double submission and must change nothing.
- */
-export async function rememberRequest(tx: Tx, key: string, at: Date): Promise<boolean> {
-  const rows = await tx
-    .insert(idempotencyKeys)
-    .values({ key, createdAt: at })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  return rows.length === 1;
-}
-
-/**
- * Forgets request keys that belong to no issue (Slack event ids) once older than
- * `before`: Slack retries within minutes, so a day of memory is plenty. Keys
- * that filed an issue stay, as the record of which request filed it.
- */
-export async function forgetOldRequests(db: Db, before: Date): Promise<number> {
-  const gone = await db.delete(idempotencyKeys)
-    .where(and(isNull(idempotencyKeys.issueId), lt(idempotencyKeys.createdAt, before)))
-    .returning({ key: idempotencyKeys.key });
-  return gone.length;
-}
-
-export async function linkRequest(tx: Tx, key: string, issueId: number): Promise<void> {
-  await tx.update(idempotencyKeys).set({ issueId }).where(eq(idempotencyKeys.key, key));
-}
-
-export async function issueForRequest(db: Db | Tx, key: string): Promise<IssueRow | undefined> {
-  const [row] = await db
-    .select({ issue: issues })
-    .from(idempotencyKeys)
-    .innerJoin(issues, eq(issues.id, idempotencyKeys.issueId))
-    .where(eq(idempotencyKeys.key, key));
-  return row?.issue;
 }

@@ -1,28 +1,19 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { COALESCING, issueOf, laneOf, payloadOf, type OutboxMessage } from '../domain/outbox-message.js';
 import type { Db, Tx } from './client.js';
 import { outbox, type OutboxRow } from './schema.js';
 
-export interface OutboxMessage {
-  issueId: number | null;
-  kind: string;
-  payload?: Record<string, unknown>;
-  lane: string;
-}
-
-/** Kinds where one unsent message already covers any later one: they are rendered from current state. */
-const COALESCING = new Set(['publish_home']);
-
+/** Queues messages to be sent after the transaction commits, each in its lane. */
 export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage[]): Promise<void> {
-  const plain = messages.filter((m) => !COALESCING.has(m.kind));
-  if (plain.length) {
-    await tx.insert(outbox).values(plain.map((m) => ({ ...m, payload: m.payload ?? {}, availableAt: now, createdAt: now })));
-  }
-  for (const m of messages.filter((m) => COALESCING.has(m.kind))) {
+  const rows = messages.map((m) => ({ issueId: issueOf(m), kind: m.kind, payload: payloadOf(m), lane: laneOf(m) }));
+  const plain = rows.filter((r) => !COALESCING.has(r.kind));
+  if (plain.length) await tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now })));
+  for (const r of rows.filter((r) => COALESCING.has(r.kind))) {
     // Skip when the same message waits unsent and not yet taken: it will show this change too.
     await tx.execute(sql`insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
-      select ${m.issueId}::integer, ${m.kind}, ${JSON.stringify(m.payload ?? {})}::jsonb, ${m.lane},
+      select ${r.issueId}::integer, ${r.kind}, ${JSON.stringify(r.payload)}::jsonb, ${r.lane},
         ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-      where not exists (select 1 from outbox where lane = ${m.lane} and kind = ${m.kind}
+      where not exists (select 1 from outbox where lane = ${r.lane} and kind = ${r.kind}
         and status = 'pending' and locked_until is null)`);
   }
 }

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { IssueSnapshot } from '../domain/routing/route-issue.js';
-import type { IssueStatus } from '../domain/issue-rules.js';
+import type { EventType } from '../domain/issue/events.js';
+import type { IssueStatus } from '../domain/issue/issue.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -25,14 +26,16 @@ export const issues = pgTable(
     agentChannel: text('agent_channel'),
     responseUrl: text('response_url'),
     claimerId: text('claimer_id'),
-    status: text('status').$type<IssueStatus>().notNull().default('open'),
+    status: text('status').$type<IssueStatus>().notNull().default('unclaimed'),
     resolution: text('resolution'),
-    /** The last permanent Slack error met while posting the card, shown to the agent. */
+    /** The last permanent Slack error met while posting in the team channel, shown to the agent. */
     postError: text('post_error'),
     snapshot: jsonb('snapshot').$type<IssueSnapshot>().notNull(),
     filedAt: at('filed_at').notNull(),
     ackDueAt: at('ack_due_at').notNull(),
     resolveDueAt: at('resolve_due_at').notNull(),
+    /** Filing, or the latest reopen: time to resolve is measured from here. */
+    resolveStartedAt: at('resolve_started_at').notNull(),
     claimedAt: at('claimed_at'),
     resolvedAt: at('resolved_at'),
     resolvedBy: text('resolved_by'),
@@ -44,6 +47,7 @@ export const issues = pgTable(
     pausedAt: at('paused_at'),
     /** Open time left on the resolution target when the clock was paused. */
     resolveRemainingMs: bigint('resolve_remaining_ms', { mode: 'number' }),
+    /** Wall-clock time spent waiting on the customer, over the issue's whole life. */
     pausedMs: bigint('paused_ms', { mode: 'number' }).notNull().default(0),
     reopenCount: integer('reopen_count').notNull().default(0),
     rerouteCount: integer('reroute_count').notNull().default(0),
@@ -54,9 +58,7 @@ export const issues = pgTable(
     resolveNudgesSent: integer('resolve_nudges_sent').notNull().default(0),
     ackTier: integer('ack_tier').notNull().default(0),
     resolveTier: integer('resolve_tier').notNull().default(0),
-    /** Business time (open time on the issue's calendar) to acknowledge and to resolve, paused time excluded. */
-    ackBusinessMs: bigint('ack_business_ms', { mode: 'number' }),
-    resolveBusinessMs: bigint('resolve_business_ms', { mode: 'number' }),
+    /** Open time spent waiting on the customer since resolve_started_at; time to resolve leaves it out. */
     pausedOpenMs: bigint('paused_open_ms', { mode: 'number' }).notNull().default(0),
     /** Bumped whenever the issue's timers are replanned: a timer from an older plan does nothing. */
     clockFence: integer('clock_fence').notNull().default(0),
@@ -66,13 +68,18 @@ export const issues = pgTable(
     uniqueIndex('issues_key_idx').on(t.key),
     index('issues_status_idx').on(t.status),
     index('issues_team_filed_idx').on(t.team, t.filedAt),
-    // Digests count what was claimed and resolved in a period.
-    index('issues_claimed_at_idx').on(t.claimedAt),
-    index('issues_resolved_at_idx').on(t.resolvedAt),
     index('issues_agent_idx').on(t.agentId),
     index('issues_claimer_idx').on(t.claimerId, t.status),
-    index('issues_team_status_idx').on(t.team, t.status),
+    // The unclaimed queue and the overdue list, most urgent first, read without touching resolved issues.
+    index('issues_unclaimed_due_idx').on(t.ackDueAt).where(sql`${t.status} = 'unclaimed'`),
+    index('issues_claimed_due_idx').on(t.resolveDueAt).where(sql`${t.status} = 'claimed'`),
+    index('issues_open_team_idx').on(t.team, t.status, t.ackDueAt, t.resolveDueAt).where(sql`${t.status} <> 'resolved'`),
     uniqueIndex('issues_card_idx').on(t.channel, t.cardTs),
+    // The invariants of src/domain/issue/issue.ts, so that no writer can break them.
+    check('issues_status_known', sql`${t.status} in ('unclaimed', 'claimed', 'waiting', 'resolved')`),
+    check('issues_claimed_has_claimer', sql`(${t.status} = 'unclaimed') = (${t.claimerId} is null) and (${t.claimerId} is null) = (${t.claimedAt} is null)`),
+    check('issues_waiting_has_pause', sql`(${t.status} = 'waiting') = (${t.pausedAt} is not null) and (${t.pausedAt} is null) = (${t.resolveRemainingMs} is null)`),
+    check('issues_resolved_has_resolution', sql`(${t.status} = 'resolved') = (${t.resolvedAt} is not null) and (${t.resolvedAt} is null) = (${t.resolvedBy} is null) and (${t.resolvedAt} is null) = (${t.resolution} is null)`),
   ],
 );
 
@@ -82,12 +89,21 @@ export const issueEvents = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     issueId: integer('issue_id').notNull().references(() => issues.id),
-    type: text('type').notNull(),
+    type: text('type').$type<EventType>().notNull(),
     actor: text('actor'),
+    /**
+     * What reports break figures down by, as they were when it happened: the
+     * team that had the issue, and the issue's category, level in force and
+     * origin (which never change). Reports then read events without joining issues.
+     */
+    team: text('team').notNull(),
+    category: text('category').notNull(),
+    level: text('level').notNull(),
+    origin: text('origin').notNull(),
     at: at('at').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('issue_events_issue_idx').on(t.issueId, t.id), index('issue_events_type_at_idx').on(t.type, t.at)],
+  (t) => [index('issue_events_issue_idx').on(t.issueId, t.id), index('issue_events_type_at_idx').on(t.type, t.at, t.team)],
 );
 
 /** One row per request Slack may send twice (retries, double clicks): the second finds the first's result. */

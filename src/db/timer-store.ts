@@ -1,18 +1,20 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { PlannedTimer } from '../domain/escalation-plan.js';
+import type { Issue } from '../domain/issue/issue.js';
+import type { StoredTimer } from '../domain/issue/timers.js';
 import type { Db, Tx } from './client.js';
-import { issues, timers, type IssueRow, type TimerRow, type TimerStatus } from './schema.js';
+import { issues, timers, type TimerRow, type TimerStatus } from './schema.js';
 
 /**
  * Replaces the issue's pending timers with `plan`. The fence goes up, so a timer
  * of the old plan that another instance already claimed does nothing when it fires.
  */
-export async function replaceTimers(tx: Tx, issue: IssueRow, plan: PlannedTimer[]): Promise<IssueRow> {
+export async function replaceTimers(tx: Tx, issue: Issue, plan: PlannedTimer[]): Promise<Issue> {
   const fence = issue.clockFence + 1;
-  const [updated] = await tx.update(issues).set({ clockFence: fence }).where(eq(issues.id, issue.id)).returning();
+  await tx.update(issues).set({ clockFence: fence }).where(eq(issues.id, issue.id));
   await tx.update(timers).set({ status: 'cancelled' }).where(and(eq(timers.issueId, issue.id), eq(timers.status, 'pending')));
   if (plan.length) await tx.insert(timers).values(plan.map((p) => ({ ...p, issueId: issue.id, fence })));
-  return updated!;
+  return { ...issue, clockFence: fence };
 }
 
 /**
@@ -45,8 +47,9 @@ export async function settleTimers(tx: Tx, ids: number[], status: TimerStatus, n
 }
 
 /** The issue's timers that are due and not yet settled, whoever claimed them; read under the issue's row lock. */
-export async function dueTimersOf(tx: Tx, issueId: number, now: Date): Promise<TimerRow[]> {
-  return tx.select().from(timers)
+export async function dueTimersOf(tx: Tx, issueId: number, now: Date): Promise<StoredTimer[]> {
+  return tx.select({ id: timers.id, kind: timers.kind, target: timers.target, step: timers.step, dueAt: timers.dueAt, fence: timers.fence })
+    .from(timers)
     .where(and(eq(timers.issueId, issueId), eq(timers.status, 'pending'), lte(timers.dueAt, now)))
     .orderBy(timers.dueAt);
 }

@@ -3,28 +3,32 @@
  * hand-made numbers.
  */
 
+/** The median business time of one measure, and how many it is the median of. */
+interface Median {
+  count: number;
+  median: number | null;
+}
+
 export interface OriginMedians {
-  origin: string;
-  issues: number;
-  ackMedian: number | null;
-  resolveMedian: number | null;
+  key: string;
+  acks: Median;
+  resolves: Median;
 }
 
 export const FAIRNESS_MIN_ISSUES = 5;
 
 /**
  * An origin treated faster or slower than the rest: its median under half, or
- * over twice, the overall median, with enough issues to mean something. Public
- * channels must not be a way to jump the queue.
+ * over twice, the overall median, over enough acknowledgements (or resolutions)
+ * to mean something. Public channels must not be a way to jump the queue.
  */
-export function unfairOrigins(origins: OriginMedians[], overall: { ackMedian: number | null; resolveMedian: number | null }): Array<{ origin: string; measure: 'acknowledge' | 'resolve'; ratio: number }> {
+export function unfairOrigins(origins: OriginMedians[], overall: OriginMedians): Array<{ origin: string; measure: 'acknowledge' | 'resolve'; ratio: number }> {
   const flags: Array<{ origin: string; measure: 'acknowledge' | 'resolve'; ratio: number }> = [];
   for (const o of origins) {
-    if (o.issues < FAIRNESS_MIN_ISSUES) continue;
-    for (const [measure, mine, all] of [['acknowledge', o.ackMedian, overall.ackMedian], ['resolve', o.resolveMedian, overall.resolveMedian]] as const) {
-      if (mine === null || all === null || all === 0) continue;
-      const ratio = mine / all;
-      if (ratio < 0.5 || ratio > 2) flags.push({ origin: o.origin, measure, ratio });
+    for (const [measure, mine, all] of [['acknowledge', o.acks, overall.acks], ['resolve', o.resolves, overall.resolves]] as const) {
+      if (mine.count < FAIRNESS_MIN_ISSUES || mine.median === null || all.median === null || all.median === 0) continue;
+      const ratio = mine.median / all.median;
+      if (ratio < 0.5 || ratio > 2) flags.push({ origin: o.key, measure, ratio });
     }
   }
   return flags;
@@ -32,10 +36,11 @@ export function unfairOrigins(origins: OriginMedians[], overall: { ackMedian: nu
 
 /**
  * A category the front line could probably handle with a guide: most of its
- * escalations were at the easiest level and resolved without reroute or reopen.
+ * escalations were at the easiest level, and most were resolved first time,
+ * without a reroute or a reopen.
  */
-export function couldBeSelfServed(c: { count: number; easiest: number; clean: number }): boolean {
-  return c.count >= 3 && c.easiest * 2 > c.count && c.clean * 2 > c.count;
+export function couldBeSelfServed(c: { count: number; easiest: number; firstTime: number }): boolean {
+  return c.count >= 3 && c.easiest * 2 > c.count && c.firstTime * 2 > c.count;
 }
 
 /** "+3", "−2", "±0" against the previous period. */

@@ -1,6 +1,9 @@
 import { addOpenTime, openTimeBetween, subtractOpenTime, type Calendar } from './calendar.js';
-import type { IssueStatus } from './issue-rules.js';
+import type { Target } from './issue/events.js';
+import type { Issue } from './issue/issue.js';
 import type { Tier } from './routing/matrix.js';
+
+export type { Target } from './issue/events.js';
 
 /**
  * Which reminders and escalation tiers an issue needs, and when. Pure: the
@@ -11,31 +14,12 @@ import type { Tier } from './routing/matrix.js';
  * - Waiting on the customer or resolved: nothing runs.
  */
 
-export type Target = 'ack' | 'resolve';
-
 export interface PlannedTimer {
   kind: 'nudge' | 'tier';
   target: Target;
   /** The nudge's index in `nudges`, or the tier's index in the chain. */
   step: number;
   dueAt: Date;
-}
-
-export interface ClockState {
-  status: IssueStatus;
-  ackStartedAt: Date;
-  ackDueAt: Date;
-  resolveDueAt: Date;
-  /** The resolution target in open time, as filed (or reopened); pauses move the due date, not this. */
-  resolveTargetMs: number;
-  ackNudgesSent: number;
-  resolveNudgesSent: number;
-  /** Tiers already notified for each target. */
-  ackTier: number;
-  resolveTier: number;
-  calendar: Calendar;
-  nudges: number[];
-  chain: { ack: Tier[]; resolve: Tier[] };
 }
 
 function planTarget(
@@ -58,13 +42,16 @@ function planTarget(
   return planned;
 }
 
-export function planTimers(s: ClockState, now: Date): PlannedTimer[] {
-  if (s.status === 'open') {
-    const total = openTimeBetween(s.calendar, s.ackStartedAt, s.ackDueAt);
-    return planTarget(s.calendar, s.nudges, 'ack', total, s.ackDueAt, s.ackNudgesSent, s.ackTier, s.chain.ack, now);
+export function planTimers(issue: Issue, now: Date): PlannedTimer[] {
+  const { calendar, nudges, team } = issue.snapshot;
+  if (issue.status === 'unclaimed') {
+    const { ack } = issue;
+    const total = openTimeBetween(calendar, ack.startedAt, ack.dueAt);
+    return planTarget(calendar, nudges, 'ack', total, ack.dueAt, ack.nudgesSent, ack.tier, team.escalation.ack, now);
   }
-  if (s.status === 'claimed') {
-    return planTarget(s.calendar, s.nudges, 'resolve', s.resolveTargetMs, s.resolveDueAt, s.resolveNudgesSent, s.resolveTier, s.chain.resolve, now);
+  if (issue.status === 'claimed') {
+    const { resolve } = issue;
+    return planTarget(calendar, nudges, 'resolve', resolve.targetMs, resolve.dueAt, resolve.nudgesSent, resolve.tier, team.escalation.resolve, now);
   }
   return [];
 }

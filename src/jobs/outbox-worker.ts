@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
-import { deliveryFailed } from '../app/delivery-results.js';
+import { recordDeliveryFailed } from '../app/delivery-results.js';
+import { readOutboxMessage } from '../domain/outbox-message.js';
 import { claimDue, markSent, retryLater } from '../db/outbox-store.js';
 import type { OutboxRow } from '../db/schema.js';
 import { classifySlackError } from '../slack/slack-errors.js';
@@ -86,8 +87,10 @@ export class OutboxWorker {
       const failure = classifySlackError(error);
       const now = this.ctx.now().getTime();
       if (failure.kind === 'permanent' || row.attempts >= this.maxAttempts) {
+        log.warn({ err: error }, 'giving up on a slack message');
         this.onResult(row.kind, 'failed');
-        await deliveryFailed(this.ctx, row, failure.error);
+        const message = readOutboxMessage(row.kind, row.issueId, row.payload);
+        await recordDeliveryFailed(this.ctx, row, 'unreadable' in message ? undefined : message, failure.error);
       } else {
         this.onResult(row.kind, 'retried');
         const delay = failure.kind === 'ratelimited' ? failure.retryAfterMs : backoffMs(row.attempts);

@@ -10,6 +10,13 @@ export interface AppReply {
   ms: number;
   /** For commands and clicks: the response_url handed to the app, so a test can find this request's answer. */
   responseUrl?: string;
+  /** The exact request sent over HTTP, signature included: what an attacker who captured it could replay. */
+  request?: SentRequest;
+}
+
+export interface SentRequest {
+  body: string;
+  headers: Record<string, string>;
 }
 
 export interface SignOptions {
@@ -47,8 +54,18 @@ export class SlackDriver {
 
   /** Sends a raw body with the given content type, signed unless `sign` is false. */
   async post(body: string, contentType: string, options: SignOptions & { sign?: boolean } = {}): Promise<AppReply> {
-    const started = Date.now();
     const headers = { 'content-type': contentType, ...(options.sign === false ? {} : this.sign(body, options)) };
+    return this.send({ body, headers });
+  }
+
+  /** Sends a request captured earlier, byte for byte and with its signature: a replay. */
+  resend(request: SentRequest | undefined): Promise<AppReply> {
+    if (!request) throw new Error('sandbox: only requests sent over HTTP can be replayed');
+    return this.send(request);
+  }
+
+  private async send({ body, headers }: SentRequest): Promise<AppReply> {
+    const started = Date.now();
     if (this.transport.kind !== 'http') throw new Error('sandbox: raw HTTP posts need the HTTP transport');
     const response = await fetch(this.transport.appUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
@@ -58,7 +75,7 @@ export class SlackDriver {
     try {
       parsed = text ? (JSON.parse(text) as Json) : '';
     } catch { /* plain text body */ }
-    return { status: response.status, body: parsed, ms };
+    return { status: response.status, body: parsed, ms, request: { body, headers } };
   }
 
   /** Delivers a request the way the transport does: form or JSON over HTTP, or an envelope over the socket. */

@@ -1,19 +1,22 @@
 import type { WebClient } from '@slack/web-api';
-import type { AppContext } from '../app/context.js';
-import { cardPosted } from '../app/delivery-results.js';
-import { findIssue } from '../db/issue-store.js';
-import type { IssueRow, OutboxRow } from '../db/schema.js';
-import { loadMyIssues } from '../app/my-issues.js';
 import { composeDigest } from '../app/compose-digest.js';
-import { digestMessage } from './blocks/digest.js';
+import type { AppContext } from '../app/context.js';
+import { recordCardPosted } from '../app/delivery-results.js';
+import { loadMyIssues } from '../app/my-issues.js';
+import { findIssue } from '../db/issue-store.js';
+import type { OutboxRow } from '../db/schema.js';
+import type { Issue } from '../domain/issue/issue.js';
+import { readOutboxMessage, unhandled, type OutboxMessage } from '../domain/outbox-message.js';
+import { isChannelId, isGroupId } from '../domain/slack-ids.js';
 import {
-  agentFiled, agentPostFailed, channelProblem, agentRerouted, agentResolved, agentWaiting, ccNotice, resolutionInThread, threadNote, tierNotice,
-  type Message, type ThreadNote,
+  agentFiled, agentPostFailed, agentRerouted, agentResolved, agentWaiting, ccNotice, channelProblem, resolutionInThread, threadNote, tierNotice,
+  type Message,
 } from './blocks/agent-messages.js';
-import { issueCard, movedCard, type MovedFrom } from './blocks/issue-card.js';
+import { digestMessage } from './blocks/digest.js';
+import { issueCard, movedCard } from './blocks/issue-card.js';
 import { HOME_BLOCKS, homeView, perList } from './blocks/issue-lists.js';
 import { postOnce } from './post-once.js';
-import { isChannelId } from '../domain/slack-ids.js';
+import { UnsendableMessage } from './slack-errors.js';
 
 /** Slack accepts a response_url for 30 minutes; after that the agent hears from us by DM. */
 const RESPONSE_URL_LIFETIME_MS = 29 * 60 * 1000;
@@ -44,7 +47,7 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
   }
 
   /** Ephemerally where the agent typed /escalate while Slack still accepts it; else by DM. */
-  async function tellAgent(row: OutboxRow, issue: IssueRow, message: Message, replace: boolean): Promise<void> {
+  async function tellAgent(row: OutboxRow, issue: Issue, message: Message, replace: boolean): Promise<void> {
     if (issue.responseUrl && ctx.now().getTime() - issue.filedAt.getTime() < RESPONSE_URL_LIFETIME_MS) {
       const response = await fetchFn(issue.responseUrl, {
         method: 'POST',
@@ -57,71 +60,78 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
     await dm(row, issue.agentId, message);
   }
 
-  const inThread = (row: OutboxRow, issue: IssueRow, message: Message) => post(row, issue.channel, message, issue.cardTs!);
-
-  const handlers: Record<string, (issue: IssueRow, row: OutboxRow) => Promise<Sent>> = {
-    async post_card(issue, row) {
-      if (issue.cardTs) return { skipped: 'card already posted' };
-      const posted = await post(row, issue.channel, issueCard(issue));
-      const link = await client.chat.getPermalink({ channel: issue.channel, message_ts: posted.ts! }).catch(() => undefined);
-      await cardPosted(ctx, row, posted.ts!, link?.permalink ?? null);
-      return { recorded: true };
-    },
-    async update_card(issue) {
-      if (!issue.cardTs) return { skipped: 'no card to update' };
-      await client.chat.update({ channel: issue.channel, ts: issue.cardTs, ...issueCard(issue) });
-    },
-    async resolution_in_thread(issue, row) {
-      if (!issue.cardTs) return { skipped: 'no card thread' };
-      await inThread(row, issue, resolutionInThread(issue));
-    },
-    agent_filed: (issue, row) => tellAgent(row, issue, agentFiled(issue), row.payload.interim === true),
-    agent_post_failed: (issue, row) =>
-      tellAgent(row, issue, agentPostFailed(issue, String(row.payload.error)), row.payload.interim === true),
-    agent_resolved: (issue, row) => dm(row, issue.agentId, agentResolved(issue)),
-    async cc_notice(issue, row) {
-      await post(row, String(row.payload.channel), ccNotice(issue));
-    },
-    async thread_note(issue, row) {
-      if (!issue.cardTs) return { skipped: 'no card thread' };
-      await inThread(row, issue, threadNote(issue, row.payload as unknown as ThreadNote, ctx.now()));
-    },
-    channel_problem: (issue, row) => dm(row, String(row.payload.user), channelProblem(issue, String(row.payload.error), String(row.payload.channel))),
-    tier_dm: (issue, row) => dm(row, String(row.payload.user), tierNotice(issue, row.payload.target as 'ack' | 'resolve', Number(row.payload.tier), row.payload.late === true)),
-    agent_waiting: (issue, row) => dm(row, issue.agentId, agentWaiting(issue, String(row.payload.by), (row.payload.question as string | null) ?? null)),
-    agent_rerouted: (issue, row) => dm(row, issue.agentId, agentRerouted(issue, String(row.payload.by), String(row.payload.reason))),
-    async card_moved(issue, row) {
-      const from = row.payload as unknown as MovedFrom;
-      if (!from.ts) return { skipped: 'the old card was never posted' };
-      await client.chat.update({ channel: from.channel, ts: from.ts, ...movedCard(issue, from) });
-    },
+  const inThread = async (row: OutboxRow, issue: Issue, message: Message): Promise<Sent> => {
+    if (!issue.card) return { skipped: 'no card thread' };
+    await post(row, issue.channel, message, issue.card.ts);
   };
 
-  /** Messages about a person or a period rather than one issue. */
-  const personal: Record<string, (row: OutboxRow) => Promise<Sent>> = {
-    async digest(row) {
-      const digest = ctx.matrix.digests.find((d) => d.name === row.payload.name);
-      if (!digest) return { skipped: `digest ${String(row.payload.name)} is no longer in routing.yml` };
-      const period = { from: new Date(String(row.payload.from)), to: new Date(String(row.payload.to)) };
-      const message = digestMessage(await composeDigest(ctx, digest, period), row.payload.late === true);
-      if (isChannelId(digest.to)) await post(row, digest.to, message);
-      else await dm(row, digest.to, message);
-    },
-    async publish_home(row) {
-      const group = row.payload.group;
-      const users = typeof group === 'string' ? await ctx.owners.usersOf([group], ctx.now()) : [String(row.payload.user)];
-      for (const user of users) {
-        await client.views.publish({ user_id: user, view: homeView(await loadMyIssues(ctx, user, perList(HOME_BLOCKS))) });
+  /** One case per kind of message: a kind added to the union and not handled here does not compile. */
+  async function deliver(row: OutboxRow, message: OutboxMessage, issue: Issue | undefined): Promise<Sent> {
+    switch (message.kind) {
+      case 'digest': {
+        const digest = ctx.matrix.digests.find((d) => d.name === message.name);
+        if (!digest) return { skipped: `digest ${message.name} is no longer in routing.yml` };
+        const period = { from: new Date(message.from), to: new Date(message.until) };
+        const rendered = digestMessage(await composeDigest(ctx, digest, period), message.late);
+        if (isChannelId(digest.to)) await post(row, digest.to, rendered);
+        else await dm(row, digest.to, rendered);
+        return;
       }
-    },
-  };
+      case 'publish_home': {
+        const users = isGroupId(message.audience) ? await ctx.owners.usersOf([message.audience], ctx.now()) : [message.audience];
+        for (const user of users) {
+          await client.views.publish({ user_id: user, view: homeView(await loadMyIssues(ctx, user, perList(HOME_BLOCKS))) });
+        }
+        return;
+      }
+    }
+    if (!issue) return { skipped: 'issue not found' };
+    switch (message.kind) {
+      case 'post_card': {
+        if (issue.card) return { skipped: 'card already posted' };
+        const posted = await post(row, issue.channel, issueCard(issue, ctx.now()));
+        const link = await client.chat.getPermalink({ channel: issue.channel, message_ts: posted.ts }).catch(() => undefined);
+        await recordCardPosted(ctx, row, message, { ts: posted.ts, url: link?.permalink ?? null });
+        return { recorded: true };
+      }
+      case 'update_card':
+        if (!issue.card) return { skipped: 'no card to update' };
+        await client.chat.update({ channel: issue.channel, ts: issue.card.ts, ...issueCard(issue, ctx.now()) });
+        return;
+      case 'card_moved':
+        if (!message.from.ts) return { skipped: 'the old card was never posted' };
+        await client.chat.update({ channel: message.from.channel, ts: message.from.ts, ...movedCard(issue, message.from) });
+        return;
+      case 'thread_note':
+        return inThread(row, issue, threadNote(issue, message.note, ctx.now()));
+      case 'resolution_in_thread':
+        return inThread(row, issue, resolutionInThread(issue, message.by, message.note));
+      case 'cc_notice':
+        await post(row, message.channel, ccNotice(issue));
+        return;
+      case 'agent_filed':
+        return tellAgent(row, issue, agentFiled(issue), message.interim);
+      case 'agent_post_failed':
+        return tellAgent(row, issue, agentPostFailed(issue, message.error), message.interim);
+      case 'agent_resolved':
+        return dm(row, issue.agentId, agentResolved(issue, message.by, message.note));
+      case 'agent_waiting':
+        return dm(row, issue.agentId, agentWaiting(issue, message.by, message.question));
+      case 'agent_rerouted':
+        return dm(row, issue.agentId, agentRerouted(issue, message.by, message.reason));
+      case 'tier_dm':
+        return dm(row, message.user, tierNotice(issue, message.target, message.tier, message.late));
+      case 'channel_problem':
+        return dm(row, message.user, channelProblem(issue, message.error, message.channel));
+      default:
+        return unhandled(message);
+    }
+  }
 
   return async function send(row: OutboxRow): Promise<Sent> {
-    if (personal[row.kind]) return personal[row.kind]!(row);
-    const handler = handlers[row.kind];
-    if (!handler) throw new Error(`unknown outbox message kind ${row.kind}`);
+    const message = readOutboxMessage(row.kind, row.issueId, row.payload);
+    if ('unreadable' in message) throw new UnsendableMessage(message.unreadable);
     const issue = row.issueId ? await findIssue(ctx.db, row.issueId) : undefined;
-    if (!issue) return { skipped: 'issue not found' };
-    return handler(issue, row);
+    return deliver(row, message, issue);
   };
 }

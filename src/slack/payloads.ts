@@ -6,18 +6,48 @@ import { NOTE_BLOCK, NOTE_MAX } from './blocks/issue-forms.js';
 
 /** Zod at the Slack boundary: every payload field the app relies on is checked here. */
 
+/**
+ * Control characters other than tab and newline, which people never mean to
+ * type and Postgres cannot store (NUL) or Slack shows as garbage.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+export const withoutControls = (text: string) => text.replace(CONTROL, '');
+
+/** Text typed by a person, cleaned of control characters. */
+export const typed = () => z.string().transform(withoutControls);
+
 export const commandPayload = z.object({
   user_id: z.string().min(1),
   channel_id: z.string().min(1),
   trigger_id: z.string().min(1),
   response_url: z.url().optional(),
-  text: z.string().default(''),
+  text: typed().default(''),
 });
 
 export const issueButtonPayload = z.object({
   user: z.object({ id: z.string().min(1) }),
   trigger_id: z.string().min(1),
-  actions: z.array(z.object({ value: z.coerce.number().int().positive() })).min(1),
+  actions: z.array(z.object({ value: z.coerce.number().int().positive(), action_ts: z.string().min(1) })).min(1),
+});
+
+/** A person's message: a reply in a thread, or a DM to the bot. Edits, joins and bots are not parsed. */
+export const messageEvent = z.object({
+  type: z.literal('message'),
+  subtype: z.string().optional(),
+  channel: z.string().min(1),
+  channel_type: z.string().optional(),
+  user: z.string().min(1),
+  bot_id: z.string().optional(),
+  text: typed(),
+  ts: z.string().min(1),
+  thread_ts: z.string().optional(),
+});
+
+export const reactionEvent = z.object({
+  type: z.literal('reaction_added'),
+  user: z.string().min(1),
+  reaction: z.string(),
+  item: z.object({ type: z.string(), channel: z.string().optional(), ts: z.string().optional() }),
 });
 
 export const viewPayload = z.object({
@@ -35,7 +65,7 @@ type StateValues = Record<string, Record<string, unknown>>;
 function inputValue(values: StateValues, blockId: string): string | undefined {
   const element = values[blockId]?.value as { value?: string | null; selected_option?: { value?: string } | null } | undefined;
   const raw = element?.selected_option?.value ?? element?.value ?? undefined;
-  return raw === null ? undefined : raw;
+  return typeof raw === 'string' ? withoutControls(raw) : undefined;
 }
 
 const trimmed = (max: number, label: string) =>
@@ -76,6 +106,9 @@ export function readEscalateForm(matrix: Matrix, values: StateValues): { ok: tru
     },
   };
 }
+
+/** The value of a select the person chose, or undefined. */
+export const readSelected = (values: StateValues, blockId: string): string | undefined => inputValue(values, blockId);
 
 /** A required text input: trimmed, not empty, at most `max` characters. */
 export function readText(values: StateValues, blockId: string, max: number, missing: string): { ok: true; text: string } | { ok: false; error: string } {

@@ -9,7 +9,13 @@ export type SlackFailure =
 /** Platform errors that mean "try again later" rather than "this will never work". */
 const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
+/** A queued message that can never be sent as it stands (it no longer fits its kind): retrying will not help. */
+export class UnsendableMessage extends Error {
+  readonly code = 'unsendable_message';
+}
+
 export function classifySlackError(err: unknown): SlackFailure {
+  if (err instanceof UnsendableMessage) return { kind: 'permanent', error: err.code };
   const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
   switch (e.code) {
     case ErrorCode.RateLimitedError:

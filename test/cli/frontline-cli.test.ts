@@ -1,25 +1,23 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { killProcessesAfterEach, spawnForTest } from '../support/processes.js';
 
 const BIN = fileURLToPath(new URL('../../bin/frontline.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../routing.example.yml', import.meta.url));
-const run = promisify(execFile);
+killProcessesAfterEach();
 
-/** Runs the real `frontline` command; returns its exit code and output. */
-async function frontline(args: string[], env: Record<string, string> = {}) {
+/** Runs the real `frontline` command to its end; returns its exit code and output. */
+function frontline(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cwd = mkdtempSync(join(tmpdir(), 'frontline-cli-'));
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH!, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  const child = spawnForTest(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH!, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c) => (stdout += c));
+  child.stderr!.on('data', (c) => (stderr += c));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 describe('frontline check', () => {

@@ -1,16 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackSandbox } from '../../src/sandbox/slack-server.js';
+import { killProcessesAfterEach, spawnForTest } from '../support/processes.js';
 
 const BIN = fileURLToPath(new URL('../../bin/frontline.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../routing.example.yml', import.meta.url));
 
 let slack: SlackSandbox;
 let dataDir: string;
+killProcessesAfterEach();
 beforeAll(async () => {
   slack = await new SlackSandbox().start();
   dataDir = mkdtempSync(join(tmpdir(), 'frontline-start-'));
@@ -112,20 +113,20 @@ function env(dir: string, overrides: Record<string, string> = {}): NodeJS.Proces
 /** Runs a command to its end: exit code and everything it printed. */
 function run(args: string[], dir: string, overrides: Record<string, string> = {}): Promise<{ code: number | null; text: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dataDir, env: env(dir, overrides) });
+    const child = spawnForTest(process.execPath, [BIN, ...args], { cwd: dataDir, env: env(dir, overrides) });
     let text = '';
-    child.stdout.on('data', (c) => (text += c));
-    child.stderr.on('data', (c) => (text += c));
+    child.stdout!.on('data', (c) => (text += c));
+    child.stderr!.on('data', (c) => (text += c));
     child.on('exit', (code) => resolve({ code, text }));
   });
 }
 
 /** `frontline start`, once it says it has started. */
 async function startBot(dir: string, timeoutMs = 15_000) {
-  const child = spawn(process.execPath, [BIN, 'start'], { cwd: dataDir, env: env(dir) });
+  const child = spawnForTest(process.execPath, [BIN, 'start'], { cwd: dataDir, env: env(dir) });
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
   const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const port = await slack.waitFor('"frontline started"', () => /"port":(\d+).*"msg":"frontline started"/.exec(output)?.[1], timeoutMs);
   return { child, port, exit, output: () => output };

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackDriver } from '../../src/sandbox/driver.js';
 import { SlackSandbox } from '../../src/sandbox/slack-server.js';
 import { AGENTS, FRONTLINE_CHANNEL, seedWorkspace } from '../../src/sandbox/workspace.js';
-import { freshDatabase, onPostgres } from '../support/database.js';
+import { freshDatabase, SEVERAL_CONNECTIONS_URL } from '../support/database.js';
+import { killProcessesAfterEach, spawnForTest } from '../support/processes.js';
 import { EXAMPLE_ROUTING, matrixFrom } from '../support/harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/frontline.js', import.meta.url));
@@ -17,19 +17,19 @@ const ROUTING = EXAMPLE_ROUTING.replace('nudges: [50%, 90%]', 'nudges: []').repl
   '  hard:   { label: "Hard: legal, safety or senior", ack: 15m, resolve: 4h, calendar: always }\n  urgent: { label: "Urgent: outage", ack: 3s, resolve: 1h, calendar: always }',
 );
 
-describe.runIf(onPostgres)('kill -9 in the middle of escalating', () => {
+describe.runIf(SEVERAL_CONNECTIONS_URL)('kill -9 in the middle of escalating', () => {
   let slack: SlackSandbox;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let drop: () => Promise<void>;
-  const children: ChildProcess[] = [];
+  killProcessesAfterEach();
 
   beforeAll(async () => {
     slack = await new SlackSandbox().start();
     seedWorkspace(slack, matrixFrom(ROUTING));
     dir = mkdtempSync(join(tmpdir(), 'frontline-kill-'));
     writeFileSync(join(dir, 'routing.yml'), ROUTING);
-    const database = await freshDatabase();
+    const database = await freshDatabase(SEVERAL_CONNECTIONS_URL);
     drop = database.drop;
     env = {
       PATH: process.env.PATH, SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret,
@@ -38,29 +38,27 @@ describe.runIf(onPostgres)('kill -9 in the middle of escalating', () => {
     };
   });
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
     await slack?.stop();
     await drop?.();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<number> {
-    const child = spawn(process.execPath, [BIN, 'start'], { cwd: dir, env });
-    children.push(child);
+  async function start() {
+    const child = spawnForTest(process.execPath, [BIN, 'start'], { cwd: dir, env });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
-    return Number(await slack.waitFor('started', () => /"port":(\d+).*"msg":"frontline started"/.exec(output)?.[1], 20_000));
+    return { child, port: Number(await slack.waitFor('started', () => /"port":(\d+).*"msg":"frontline started"/.exec(output)?.[1], 20_000)) };
   }
 
   it('loses nothing and sends nothing twice', async () => {
-    const port = await start();
+    const { child: first, port } = await start();
     const driver = new SlackDriver(slack, { kind: 'http', appUrl: `http://127.0.0.1:${port}/slack/events` });
     for (let i = 0; i < 30; i++) await driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, `billing urgent Outage report ${i}`);
     const escalations = () => slack.dmsTo('U0LEAD').filter((m) => m.text.includes('was not acknowledged in time'));
 
     // Kill the only instance as soon as the escalations start going out.
     await slack.waitFor('first escalation', () => escalations().length > 0, 15_000);
-    children[0]!.kill('SIGKILL');
+    first.kill('SIGKILL');
     const sentBeforeKill = escalations().length;
 
     await start();

@@ -3,11 +3,13 @@ import { claimIssue } from '../../src/app/claim-issue.js';
 import type { AppContext } from '../../src/app/context.js';
 import { fileIssue } from '../../src/app/file-issue.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { eventsOf, findIssue, forgetOldRequests, rememberRequest } from '../../src/db/issue-store.js';
+import { eventsOf, findIssue } from '../../src/db/issue-store.js';
+import { forgetOldRequests, rememberRequest } from '../../src/db/request-store.js';
 import { claimDue, enqueue, markSent, pendingCount } from '../../src/db/outbox-store.js';
+import type { OutboxMessage } from '../../src/domain/outbox-message.js';
 import { idempotencyKeys, outbox } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
-import { freshDatabase, onPostgres } from '../support/database.js';
+import { freshDatabase, onPostgres, SEVERAL_CONNECTIONS_URL } from '../support/database.js';
 import { EXAMPLE_ROUTING, matrixFrom } from '../support/harness.js';
 import { ownerDirectory } from '../../src/app/owner-directory.js';
 
@@ -44,7 +46,8 @@ describe(`stores on ${onPostgres ? 'Postgres' : 'PGlite'}`, () => {
   it('numbers issues ESC-1, ESC-2... and stores the routing snapshot', async () => {
     const a = await fileIssue(ctx, filing('command:a'));
     const b = await fileIssue(ctx, filing('command:b'));
-    expect([a.issue.key, b.issue.key]).toEqual(['ESC-1', 'ESC-2']);
+    expect(b.issue.id).toBe(a.issue.id + 1);
+    expect([a.issue.key, b.issue.key]).toEqual([`ESC-${a.issue.id}`, `ESC-${b.issue.id}`]);
     const stored = await findIssue(database.db, a.issue.id);
     expect(stored!.snapshot.team.owners).toEqual(['U0ANNA', 'U0BEN']);
     expect(stored!.snapshot.level.ack).toEqual({ days: 0, ms: 3_600_000 });
@@ -60,19 +63,19 @@ describe(`stores on ${onPostgres ? 'Postgres' : 'PGlite'}`, () => {
   it('keeps an append-only log of what happened', async () => {
     const { issue } = await fileIssue(ctx, filing('command:c'));
     clock = new Date('2026-11-23T10:05:00Z');
-    await claimIssue(ctx, issue.id, 'U0ANNA', 'button');
+    await claimIssue(ctx, { issueId: issue.id, userId: 'U0ANNA' }, 'button');
     const events = await eventsOf(database.db, issue.id);
-    expect(events.map((e) => [e.type, e.actor])).toEqual([['filed', 'U0ALEX'], ['routed', null], ['claimed', 'U0ANNA']]);
-    expect(events[2]!.details).toEqual({ via: 'button', afterMs: 300_000 });
+    expect(events.map((e) => [e.type, e.actor, e.team])).toEqual([['filed', 'U0ALEX', 'billing'], ['routed', null, 'billing'], ['claimed', 'U0ANNA', 'billing']]);
+    expect(events[2]!.details).toEqual({ via: 'button', ackMs: 300_000, late: false });
     expect(events[1]!.details).toMatchObject({ team: 'billing', reasons: ['category billing is in [billing]'] });
   });
 
   it('lets exactly one of several concurrent claimers win', async () => {
     const { issue } = await fileIssue(ctx, filing('command:race'));
-    const outcomes = await Promise.all(['U0ANNA', 'U0BEN', 'U0ANNA', 'U0BEN'].map((u) => claimIssue(ctx, issue.id, u, 'button')));
+    const outcomes = await Promise.all(['U0ANNA', 'U0BEN', 'U0ANNA', 'U0BEN'].map((userId) => claimIssue(ctx, { issueId: issue.id, userId }, 'button')));
     const winners = outcomes.filter((o) => o.ok && o.changed);
     expect(winners).toHaveLength(1);
-    const claimer = (await findIssue(database.db, issue.id))!.claimerId;
+    const claimer = (await findIssue(database.db, issue.id))!.claim?.by;
     expect(outcomes.filter((o) => !o.ok).every((o) => !o.ok && o.message.includes(`claimed by <@${claimer}>`))).toBe(true);
     expect((await eventsOf(database.db, issue.id)).filter((e) => e.type === 'claimed')).toHaveLength(1);
   });
@@ -80,6 +83,7 @@ describe(`stores on ${onPostgres ? 'Postgres' : 'PGlite'}`, () => {
 
 describe('request keys', () => {
   it('forgets event ids after a day, and keeps the keys that filed issues', async () => {
+    await fileIssue(ctx, filing('command:kept'));
     const old = new Date('2026-11-20T10:00:00Z');
     await database.db.transaction((tx) => rememberRequest(tx, 'event:Ev0OLD', old));
     await database.db.transaction((tx) => rememberRequest(tx, 'event:Ev0NEW', new Date('2026-11-23T09:00:00Z')));
@@ -87,27 +91,29 @@ describe('request keys', () => {
     const keys = (await database.db.select().from(idempotencyKeys)).map((k) => k.key);
     expect(keys).toContain('event:Ev0NEW');
     expect(keys).not.toContain('event:Ev0OLD');
-    expect(keys).toContain('command:a'); // it filed ESC-1: kept as the record of that
+    expect(keys).toContain('command:kept'); // it filed an issue: kept as the record of that
   });
 });
+
+/** A message to a channel lane, told apart by its channel's name: only the lane matters to these tests. */
+const note = (lane: string, late = false): OutboxMessage => ({ kind: 'digest', name: lane, to: lane, from: '2026-11-23T00:00:00.000Z', until: '2026-11-23T00:00:00.000Z', late });
 
 describe('the outbox', () => {
   it('hands out only the oldest message of each lane, so one channel stays in order', async () => {
     await database.db.delete(outbox);
     const now = new Date('2026-11-23T11:00:00Z');
-    await enqueue(database.db, now,
-      { issueId: null, kind: 'a1', lane: 'C0A' }, { issueId: null, kind: 'a2', lane: 'C0A' }, { issueId: null, kind: 'b1', lane: 'C0B' });
+    await enqueue(database.db, now, note('C0A'), note('C0A', true), note('C0B'));
     const first = await claimDue(database.db, now, 10, 60_000);
-    expect(first.map((r) => r.kind).sort()).toEqual(['a1', 'b1']);
-    expect(await claimDue(database.db, now, 10, 60_000)).toEqual([]); // leased, and a2 waits behind a1
-    await markSent(database.db, first.find((r) => r.kind === 'a1')!.id, now);
-    expect((await claimDue(database.db, now, 10, 60_000)).map((r) => r.kind)).toEqual(['a2']);
+    expect(first.map((r) => [r.lane, r.payload.late])).toEqual([['C0A', false], ['C0B', false]]);
+    expect(await claimDue(database.db, now, 10, 60_000)).toEqual([]); // leased, and the second C0A message waits behind the first
+    await markSent(database.db, first[0]!.id, now);
+    expect((await claimDue(database.db, now, 10, 60_000)).map((r) => [r.lane, r.payload.late])).toEqual([['C0A', true]]);
   });
 
   it("gives a crashed sender's messages to another once the lease expires", async () => {
     await database.db.delete(outbox);
     const now = new Date('2026-11-23T12:00:00Z');
-    await enqueue(database.db, now, { issueId: null, kind: 'x', lane: 'C0X' });
+    await enqueue(database.db, now, note('C0X'));
     const [taken] = await claimDue(database.db, now, 10, 60_000);
     expect(await claimDue(database.db, new Date(now.getTime() + 59_000), 10, 60_000)).toEqual([]);
     const [retaken] = await claimDue(database.db, new Date(now.getTime() + 61_000), 10, 60_000);
@@ -116,11 +122,25 @@ describe('the outbox', () => {
     expect(await pendingCount(database.db)).toBe(1);
   });
 
-  it.runIf(onPostgres)('never hands one message to two concurrent senders', async () => {
-    await database.db.delete(outbox);
+});
+
+describe.runIf(SEVERAL_CONNECTIONS_URL)('the outbox, claimed from several connections', () => {
+  let concurrent: Database;
+  let dropConcurrent: () => Promise<void>;
+  beforeAll(async () => {
+    const fresh = await freshDatabase(SEVERAL_CONNECTIONS_URL);
+    dropConcurrent = fresh.drop;
+    concurrent = await openDatabase({ url: fresh.url });
+  });
+  afterAll(async () => {
+    await concurrent?.close();
+    await dropConcurrent?.();
+  });
+
+  it('never hands one message to two concurrent senders', async () => {
     const now = new Date('2026-11-23T13:00:00Z');
-    await enqueue(database.db, now, ...Array.from({ length: 60 }, (_, i) => ({ issueId: null, kind: 'k', lane: `C0L${i}` })));
-    const batches = await Promise.all(Array.from({ length: 6 }, () => claimDue(database.db, now, 15, 60_000)));
+    await enqueue(concurrent.db, now, ...Array.from({ length: 60 }, (_, i) => note(`C0L${i}`)));
+    const batches = await Promise.all(Array.from({ length: 6 }, () => claimDue(concurrent.db, now, 15, 60_000)));
     const ids = batches.flat().map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(60);

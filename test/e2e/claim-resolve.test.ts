@@ -26,7 +26,7 @@ describe('claiming from the card', () => {
   it('refuses someone who is not an owner, saying who may claim', async () => {
     expect(await answerToClick(h, 'U0CARL', card, 'issue_claim')).toBe(":no_entry: Only the team's owners (<@U0ANNA>, <@U0BEN>) may claim ESC-1.");
     expect(h.slack.ephemeralsFor('U0CARL')[0]!.channel).toBe('C0BILLING');
-    expect((await issueByKey(h, 'ESC-1'))!.status).toBe('open');
+    expect((await issueByKey(h, 'ESC-1'))!.status).toBe('unclaimed');
     expect(card.history).toHaveLength(0);
   });
 

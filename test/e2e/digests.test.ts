@@ -53,10 +53,10 @@ describe('manager digests', () => {
     expect(digest).toContain('Filed *2* (+2) · claimed *1* (+1) · resolved *1* (+1) · reopened *0* (±0) · open now *1*');
     expect(digest).toContain('*billing*: acknowledge 12 min (p90 12 min, 1) · resolve 1 h (p90 1 h, 1)');
     // Billing's hard issue was claimed after 12 of its 15 minutes; delivery's easy one was never claimed.
-    expect(digest).toContain('*billing*: acknowledge 0 of 1 (0%) · resolve 0 of 1 (0%)');
-    expect(digest).toContain('*delivery*: acknowledge 1 of 1 (100%) · resolve 1 of 1 (100%)');
+    expect(digest).toContain('*billing*: acknowledged late 0 of 1 (0%) · resolved late 0 of 1 (0%) · past target now 0');
+    expect(digest).toContain('*delivery*: acknowledged late 0 of 0 (—) · resolved late 0 of 0 (—) · past target now 1');
     expect(digest).toContain('|ESC-2> · unclaimed, acknowledge by <!date^');
-    expect(digest).toContain('*phone* (1): acknowledge 12 min · resolve 1 h');
+    expect(digest).toContain('*phone*: acknowledge 12 min (1) · resolve 1 h (1)');
     expect(digest).toContain('Most claimed: <@U0ANNA> (1)');
   });
 

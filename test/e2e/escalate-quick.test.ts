@@ -41,7 +41,7 @@ describe('/escalate <category> <level> <summary>', () => {
     const issue = await issueByKey(h, 'ESC-1');
     expect(issue).toMatchObject({
       category: 'billing', level: 'medium', origin: 'other', team: 'billing', channel: 'C0BILLING', cardTs: card.ts,
-      agentId: AGENTS.phone, status: 'open', summary: 'Charged twice for order 1182', postError: null,
+      agentId: AGENTS.phone, status: 'unclaimed', summary: 'Charged twice for order 1182', postError: null,
     });
     expect(issue!.ackDueAt.toISOString()).toBe('2026-11-23T11:00:00.000Z');
     expect(issue!.snapshot.calendar.name).toBe('office');

@@ -49,7 +49,7 @@ describe('claiming where experts already are', () => {
     const byReaction = ephemeralsTo('U0CARL').find((c) => !c.args.thread_ts);
     expect(byReply!.args).toMatchObject({ channel: 'C0BILLING', thread_ts: card.ts, text: `:no_entry: Only the team's owners (<@U0ANNA>, <@U0BEN>) may claim ${key}.` });
     expect(byReaction!.args.text).toBe(byReply!.args.text);
-    expect((await issueByKey(h, key))!.status).toBe('open');
+    expect((await issueByKey(h, key))!.status).toBe('unclaimed');
   });
 
   it('records an owner\'s other reply as the first response, without claiming', async () => {
@@ -60,7 +60,7 @@ describe('claiming where experts already are', () => {
     await h.driver.reply('U0CARL', card, 'Not my team, but interesting');
     await h.slack.waitFor('first response', async () => (await events(key)).includes('first_response'));
     const issue = await issueByKey(h, key);
-    expect(issue).toMatchObject({ status: 'open', claimerId: null });
+    expect(issue).toMatchObject({ status: 'unclaimed', claimerId: null });
     expect(issue!.firstResponseAt!.toISOString()).toBe('2026-11-23T10:05:00.000Z');
     expect((await events(key)).filter((e) => e === 'first_response')).toHaveLength(1);
   });
@@ -74,7 +74,7 @@ describe('claiming where experts already are', () => {
     await h.driver.reply('U0ANNA', card, 'unclaim');
     await h.slack.waitFor('unclaimed', () => card.history.length === 2);
     const issue = await issueByKey(h, key);
-    expect(issue).toMatchObject({ status: 'open', claimerId: null, claimedAt: null });
+    expect(issue).toMatchObject({ status: 'unclaimed', claimerId: null, claimedAt: null });
     expect(issue!.ackStartedAt.toISOString()).toBe('2026-11-23T13:00:00.000Z');
     expect(issue!.ackDueAt.toISOString()).toBe('2026-11-23T14:00:00.000Z');
     const note = await h.slack.waitFor('thread note', () => h.slack.messagesIn('C0BILLING', { threadTs: card.ts }).find((m) => m.user === h.slack.botUserId && m.text.includes('handed')));

@@ -18,7 +18,7 @@ describe('GET /healthz', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
-    expect(text).toContain('frontline_issues{status="open"} 1');
+    expect(text).toContain('frontline_issues{status="unclaimed"} 1');
     expect(text).toContain('frontline_issues{status="resolved"} 0');
     expect(text).toContain('frontline_timers_due 0');
     expect(text).toContain('frontline_outbox_pending 0');

@@ -9,7 +9,7 @@ import { startFrontline, type Frontline } from '../../src/main.js';
 import { SlackSandbox } from '../../src/sandbox/slack-server.js';
 import { seedWorkspace } from '../../src/sandbox/workspace.js';
 import { testClock } from '../support/clock.js';
-import { freshDatabase, onPostgres } from '../support/database.js';
+import { freshDatabase, SEVERAL_CONNECTIONS_URL } from '../support/database.js';
 import { EXAMPLE_ROUTING, matrixFrom } from '../support/harness.js';
 
 /** Several instances behind a load balancer share one Postgres: every nudge and tier goes out exactly once. */
@@ -18,7 +18,7 @@ const ROUTING = EXAMPLE_ROUTING.replace(
   '  hard:   { label: "Hard: legal, safety or senior", ack: 15m, resolve: 4h, calendar: always }\n  urgent: { label: "Urgent: outage", ack: 10m, resolve: 1h, calendar: always }',
 );
 
-describe.runIf(onPostgres)('two instances on one Postgres', () => {
+describe.runIf(SEVERAL_CONNECTIONS_URL)('two instances on one Postgres', () => {
   const clock = testClock('2026-11-23T10:00:00Z');
   const matrix = matrixFrom(ROUTING);
   let slack: SlackSandbox;
@@ -28,7 +28,7 @@ describe.runIf(onPostgres)('two instances on one Postgres', () => {
   beforeAll(async () => {
     slack = await new SlackSandbox().start();
     seedWorkspace(slack, matrix, { S0TRIAGE: ['U0TESS'] });
-    const database = await freshDatabase();
+    const database = await freshDatabase(SEVERAL_CONNECTIONS_URL);
     drop = database.drop;
     const config = readConfig({
       SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl,

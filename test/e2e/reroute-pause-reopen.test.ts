@@ -35,7 +35,7 @@ describe('reroute', () => {
     expect(teams).not.toContain('billing');
     expect(teams).toContain('app');
     const missing = await h.driver.submit('U0ANNA', { reason: 'App store purchases are handled by the app team' });
-    expect(missing.body).toEqual({ response_action: 'errors', errors: { reason: 'Choose the team to send it to (above).' } });
+    expect(missing.body).toEqual({ response_action: 'errors', errors: { team: 'Choose the team to send it to (above).' } });
     await h.driver.submit('U0ANNA', { team: 'app', reason: 'App store purchases are handled by the app team' });
 
     const newCard = await h.slack.waitFor('new card in #app', () => cardsIn(h, 'C0APP').find((m) => m.text.startsWith(`${key} `)));
@@ -47,7 +47,7 @@ describe('reroute', () => {
     expect(told.text).toContain('App store purchases');
 
     const after = await issueByKey(h, key);
-    expect(after).toMatchObject({ team: 'app', channel: 'C0APP', cardTs: newCard.ts, status: 'open', claimerId: null, rerouteCount: 1 });
+    expect(after).toMatchObject({ team: 'app', channel: 'C0APP', cardTs: newCard.ts, status: 'unclaimed', claimerId: null, rerouteCount: 1 });
     expect(after!.snapshot.team.owners).toEqual(['U0ALMA', 'U0ARJUN']);
     expect(after!.ackDueAt.toISOString()).toBe('2026-11-23T13:00:00.000Z'); // restarts: 1h from the reroute
     expect(after!.resolveDueAt).toEqual(before!.resolveDueAt); // keeps counting from filing

@@ -28,7 +28,7 @@ describe('when Slack refuses the card', () => {
     expect(told.text).toContain('Nothing is lost');
 
     const issue = await issueByKey(h, key);
-    expect(issue).toMatchObject({ status: 'open', postError: error, cardTs: null });
+    expect(issue).toMatchObject({ status: 'unclaimed', postError: error, cardTs: null });
     expect(await eventTypes(h, issue!.id)).toEqual(['filed', 'routed', 'post_failed']);
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel)).toHaveLength(1);
   });

@@ -39,10 +39,10 @@ describe('/escalate show', () => {
     expect(text((await show('U0CLEO', 'C0CAMERA', '1')).blocks)).toContain('claimed by <@U0CARL>');
   });
 
-  it('refuses everyone else, and says who may look', async () => {
-    expect((await show('U0ANNA', 'C0BILLING', 'ESC-1')).text).toBe(':no_entry: Only members of <#C0CAMERA> or the agent who escalated it (<@U0ALEX>) may see ESC-1.');
-    expect((await show('U0ANNA', 'C0BILLING', 'ESC-99')).text).toBe(':no_entry: There is no issue ESC-99. Keys look like ESC-12.');
-    expect((await show('U0ANNA', 'C0BILLING', '<!channel>')).text).toBe(':no_entry: There is no issue &lt;!channel&gt;. Keys look like ESC-12.');
+  it('tells everyone else what it tells them of a key that does not exist', async () => {
+    expect((await show('U0ANNA', 'C0BILLING', 'ESC-1')).text).toBe(':no_entry: There is no issue ESC-1 that you can see. Keys look like ESC-12.');
+    expect((await show('U0ANNA', 'C0BILLING', 'ESC-99')).text).toBe(':no_entry: There is no issue ESC-99 that you can see. Keys look like ESC-12.');
+    expect((await show('U0ANNA', 'C0BILLING', '<!channel>')).text).toBe(':no_entry: There is no issue &lt;!channel&gt; that you can see. Keys look like ESC-12.');
   });
 });
 

@@ -1,26 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { inject } from 'vitest';
 
 /** Set TEST_DATABASE_URL to run the database and e2e suites on real Postgres as well as PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const onPostgres = TEST_DATABASE_URL !== undefined;
 
 /**
- * A fresh, empty database for one test file on the TEST_DATABASE_URL server, dropped
- * afterwards; or undefined for in-memory PGlite.
+ * A Postgres for the tests that need several connections (two instances, SKIP
+ * LOCKED, kill -9): TEST_DATABASE_URL, or the documented local one when it
+ * answers. Undefined when neither does; global-setup.ts then says so.
  */
-export async function freshDatabase(): Promise<{ url?: string; drop: () => Promise<void> }> {
-  if (!TEST_DATABASE_URL) return { drop: async () => {} };
+export const SEVERAL_CONNECTIONS_URL = inject('severalConnectionsUrl') || undefined;
+export const severalConnectionsSkipped = inject('severalConnectionsSkipped');
+
+/**
+ * A fresh, empty database for one test file on `server` (by default the
+ * TEST_DATABASE_URL server), dropped afterwards; or undefined for in-memory PGlite.
+ */
+export async function freshDatabase(server = TEST_DATABASE_URL): Promise<{ url?: string; drop: () => Promise<void> }> {
+  if (!server) return { drop: async () => {} };
   const name = `frontline_test_${randomBytes(5).toString('hex')}`;
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
+  const url = new URL(server);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+      const sql = postgres(server, { max: 1, onnotice: () => {} });
       await sql.unsafe(`drop database if exists ${name} with (force)`);
       await sql.end();
     },

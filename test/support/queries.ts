@@ -29,3 +29,11 @@ export async function answerToClick(h: Harness, user: string, message: SandboxMe
   const reply = await h.driver.click(user, message, actionId);
   return (await h.slack.waitFor(`answer for ${user}`, () => h.slack.answerTo(reply))).text;
 }
+
+const hasButton = (message: SandboxMessage, actionId: string) => JSON.stringify(message.blocks ?? []).includes(`"action_id":"${actionId}"`);
+
+/** Clicks `actionId` once the message shows it: a card updates a moment after the change that updates it. */
+export async function clickWhenShown(h: Harness, user: string, message: SandboxMessage, actionId: string) {
+  await h.slack.waitFor(`${actionId} on ${message.ts}`, () => hasButton(message, actionId));
+  return h.driver.click(user, message, actionId);
+}

@@ -24,24 +24,25 @@ describe('digest slots', () => {
 });
 
 describe('digest judgements', () => {
-  it('flags an origin served under half or over twice the overall median, with at least 5 issues', () => {
-    const overall = { ackMedian: 60 * minute, resolveMedian: 120 * minute };
+  it('flags an origin served under half or over twice the overall median, over at least 5 of that measure', () => {
+    const medians = (key: string, acks: number, ackMedian: number, resolves: number, resolveMedian: number) =>
+      ({ key, acks: { count: acks, median: ackMedian * minute }, resolves: { count: resolves, median: resolveMedian * minute } });
     expect(unfairOrigins([
-      { origin: 'twitter', issues: 6, ackMedian: 20 * minute, resolveMedian: 100 * minute },
-      { origin: 'phone', issues: 9, ackMedian: 70 * minute, resolveMedian: 300 * minute },
-      { origin: 'facebook', issues: 4, ackMedian: 1 * minute, resolveMedian: 1 * minute },
-      { origin: 'email', issues: 5, ackMedian: 30 * minute, resolveMedian: 240 * minute },
-    ], overall)).toEqual([
+      medians('twitter', 6, 20, 6, 100),
+      medians('phone', 9, 70, 9, 300),
+      medians('facebook', 4, 1, 4, 1),
+      medians('email', 5, 30, 4, 240), // only four resolutions: too few to judge
+    ], medians('overall', 24, 60, 23, 120))).toEqual([
       { origin: 'twitter', measure: 'acknowledge', ratio: 1 / 3 },
       { origin: 'phone', measure: 'resolve', ratio: 2.5 },
     ]);
   });
 
   it.each([
-    [{ count: 4, easiest: 3, clean: 3 }, true],
-    [{ count: 4, easiest: 2, clean: 4 }, false],
-    [{ count: 4, easiest: 4, clean: 2 }, false],
-    [{ count: 2, easiest: 2, clean: 2 }, false],
+    [{ count: 4, easiest: 3, firstTime: 3 }, true],
+    [{ count: 4, easiest: 2, firstTime: 4 }, false],
+    [{ count: 4, easiest: 4, firstTime: 2 }, false],
+    [{ count: 2, easiest: 2, firstTime: 2 }, false],
   ])('suggests a guide for %j: %s', (category, expected) => expect(couldBeSelfServed(category)).toBe(expected));
 
   it('writes trends with a sign', () => {

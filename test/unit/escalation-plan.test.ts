@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ALWAYS } from '../../src/domain/calendar.js';
 import { parseDuration } from '../../src/domain/durations.js';
-import { decideFiring, planTimers, type ClockState, type DueTimer } from '../../src/domain/escalation-plan.js';
+import type { Calendar } from '../../src/domain/calendar.js';
+import { decideFiring, planTimers, type DueTimer } from '../../src/domain/escalation-plan.js';
+import type { Issue, IssueStatus } from '../../src/domain/issue/issue.js';
 import { matrixFrom } from '../support/harness.js';
 
 const office = matrixFrom(`version: 1
@@ -15,23 +17,48 @@ routes: [{ team: t }]
 
 const min = 60_000;
 const tier = (after: string | null, notify: string[]) => ({ after: after ? parseDuration(after)! : null, notify });
-const base: ClockState = {
-  status: 'open',
+/** The clock's view of an issue: its targets, how far their reminders and tiers went, and its snapshot. */
+interface Clock {
+  status: IssueStatus;
+  ackStartedAt: Date;
+  ackDueAt: Date;
+  resolveDueAt: Date;
+  resolveTargetMs: number;
+  ackNudgesSent: number;
+  resolveNudgesSent: number;
+  ackTier: number;
+  resolveTier: number;
+  calendar: Calendar;
+}
+const base: Clock = {
+  status: 'unclaimed',
   ackStartedAt: new Date('2026-11-23T10:00:00Z'),
   ackDueAt: new Date('2026-11-23T10:10:00Z'),
   resolveDueAt: new Date('2026-11-23T11:00:00Z'),
   resolveTargetMs: 60 * min,
   ackNudgesSent: 0, resolveNudgesSent: 0, ackTier: 0, resolveTier: 0,
   calendar: ALWAYS,
-  nudges: [0.5, 0.9],
-  chain: { ack: [tier(null, ['U0LEAD']), tier('30m', ['U0DIR'])], resolve: [tier(null, ['U0LEAD'])] },
 };
-const plan = (over: Partial<ClockState>, now = base.ackStartedAt) =>
-  planTimers({ ...base, ...over }, now).map((t) => `${t.kind}:${t.target}:${t.step}@${t.dueAt.toISOString().slice(11, 16)}`);
+const chain = { ack: [tier(null, ['U0LEAD']), tier('30m', ['U0DIR'])], resolve: [tier(null, ['U0LEAD'])] };
+
+/** An issue in `status` with this clock; only what planning reads is filled in. */
+function issueWith(c: Clock): Issue {
+  const claim = { by: 'U0X', at: c.ackStartedAt };
+  const variant = { unclaimed: {}, claimed: { claim }, waiting: { claim, pause: { since: c.ackStartedAt, remainingMs: 0 } }, resolved: { claim, resolution: { by: 'U0X', at: c.ackStartedAt, note: '' } } }[c.status];
+  return {
+    status: c.status, ...variant,
+    ack: { startedAt: c.ackStartedAt, dueAt: c.ackDueAt, nudgesSent: c.ackNudgesSent, tier: c.ackTier },
+    resolve: { startedAt: c.ackStartedAt, dueAt: c.resolveDueAt, targetMs: c.resolveTargetMs, pausedOpenMs: 0, nudgesSent: c.resolveNudgesSent, tier: c.resolveTier },
+    snapshot: { calendar: c.calendar, nudges: [0.5, 0.9], team: { escalation: chain } },
+  } as unknown as Issue;
+}
+
+const plan = (over: Partial<Clock>, now = base.ackStartedAt) =>
+  planTimers(issueWith({ ...base, ...over }), now).map((t) => `${t.kind}:${t.target}:${t.step}@${t.dueAt.toISOString().slice(11, 16)}`);
 
 describe('planning reminders and escalations', () => {
   it.each([
-    ['open: ack nudges then the ack chain', {}, undefined, ['nudge:ack:0@10:05', 'nudge:ack:1@10:09', 'tier:ack:0@10:10', 'tier:ack:1@10:40']],
+    ['unclaimed: ack nudges then the ack chain', {}, undefined, ['nudge:ack:0@10:05', 'nudge:ack:1@10:09', 'tier:ack:0@10:10', 'tier:ack:1@10:40']],
     ['claimed: the resolution chain, nudges in share of the whole target', { status: 'claimed' as const }, undefined, ['nudge:resolve:0@10:30', 'nudge:resolve:1@10:54', 'tier:resolve:0@11:00']],
     ['claimed late: past nudges are dropped, tiers kept', { status: 'claimed' as const }, new Date('2026-11-23T10:40:00Z'), ['nudge:resolve:1@10:54', 'tier:resolve:0@11:00']],
     ['nudges already sent are not planned again', { ackNudgesSent: 1 }, undefined, ['nudge:ack:1@10:09', 'tier:ack:0@10:10', 'tier:ack:1@10:40']],
@@ -46,10 +73,10 @@ describe('planning reminders and escalations', () => {
   it('counts open time only, on a business calendar', () => {
     // Ack 1h from Friday 17:00 is due Monday 09:30. Half of it is left at Friday's close and again at Monday's
     // opening (no open time between): the reminder goes out when people are back. 90% at 09:24; tier 2 at 10:00.
-    const timers = planTimers({
+    const timers = planTimers(issueWith({
       ...base, calendar: office,
       ackStartedAt: new Date('2026-11-20T17:00:00Z'), ackDueAt: new Date('2026-11-23T09:30:00Z'),
-    }, new Date('2026-11-20T17:00:00Z'));
+    }), new Date('2026-11-20T17:00:00Z'));
     expect(timers.map((t) => t.dueAt.toISOString())).toEqual([
       '2026-11-23T09:00:00.000Z', '2026-11-23T09:24:00.000Z', '2026-11-23T09:30:00.000Z', '2026-11-23T10:00:00.000Z',
     ]);

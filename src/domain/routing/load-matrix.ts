@@ -244,20 +244,25 @@ function buildCalendar(name: string, spec: MatrixFile['calendars'][string], defa
   return calendar;
 }
 
+/**
+ * A map of names with no prototype: a name typed by a person, such as
+ * `constructor` or `__proto__`, is simply not found instead of finding
+ * Object.prototype's members.
+ */
+function byName<T>(entries: ReadonlyArray<readonly [string, T]>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, Object.fromEntries(entries));
+}
+
 const buildTier = (tier: TierSpec): Tier => ({ after: tier.after ? duration(tier.after) : null, notify: tier.notify });
 
 function build(file: MatrixFile): Matrix {
-  const calendars: Record<string, Calendar> = { always: ALWAYS };
-  for (const [name, spec] of Object.entries(file.calendars)) calendars[name] = buildCalendar(name, spec, file.timezone);
-  const teams: Record<string, Team> = {};
-  for (const [key, t] of Object.entries(file.teams)) {
-    teams[key] = {
-      key,
-      channel: t.channel,
-      owners: t.owners,
-      escalation: { ack: t.escalation.ack.map(buildTier), resolve: t.escalation.resolve.map(buildTier) },
-    };
-  }
+  const calendars = byName<Calendar>([['always', ALWAYS], ...Object.entries(file.calendars).map(([name, spec]) => [name, buildCalendar(name, spec, file.timezone)] as const)]);
+  const teams = byName<Team>(Object.entries(file.teams).map(([key, t]) => [key, {
+    key,
+    channel: t.channel,
+    owners: t.owners,
+    escalation: { ack: t.escalation.ack.map(buildTier), resolve: t.escalation.resolve.map(buildTier) },
+  }]));
   const routes: Route[] = file.routes.map((r, index) => ({
     index,
     team: r.team,
@@ -268,12 +273,10 @@ function build(file: MatrixFile): Matrix {
   return {
     timezone: file.timezone,
     calendars,
-    levels: Object.fromEntries(
-      Object.entries(file.levels).map(([key, l]) => [key, { key, ...l, ack: duration(l.ack), resolve: duration(l.resolve) }]),
-    ),
+    levels: byName(Object.entries(file.levels).map(([key, l]) => [key, { key, ...l, ack: duration(l.ack), resolve: duration(l.resolve) }])),
     nudges: [...file.nudges].sort((a, b) => a - b),
     origins: file.origins,
-    categories: Object.fromEntries(Object.entries(file.categories).map(([key, c]) => [key, { key, ...c }])),
+    categories: byName(Object.entries(file.categories).map(([key, c]) => [key, { key, ...c }])),
     teams,
     routes,
     digests: file.digests.map((d) => ({ ...d, timezone: d.timezone ?? file.timezone })),

@@ -62,3 +62,13 @@ export interface Digest {
   schedule: string;
   timezone: string;
 }
+
+/**
+ * Looks a name typed by a person up in one of the matrix's maps. The maps have
+ * no prototype, and this checks own keys too, so `__proto__` is never a team.
+ */
+export function named<T>(map: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(map, name) ? map[name] : undefined;
+}
+
+export const teamNamed = (matrix: Matrix, name: string): Team | undefined => named(matrix.teams, name);

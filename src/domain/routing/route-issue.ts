@@ -73,7 +73,13 @@ export interface RoutedIssue {
 }
 
 export function routeIssue(matrix: Matrix, facts: IssueFacts, filedAt: Date): RoutedIssue {
-  const route = explainRoute(matrix, facts).at(-1)!.route;
+  return routeWithReasons(matrix, facts, filedAt).routed;
+}
+
+/** Routes an issue and says why: the matching route's check, for the timeline. Each route is tried once. */
+export function routeWithReasons(matrix: Matrix, facts: IssueFacts, filedAt: Date): { routed: RoutedIssue; route: RouteCheck } {
+  const check = explainRoute(matrix, facts).at(-1)!;
+  const { route } = check;
   const level = matrix.levels[route.level ?? facts.level]!;
   const calendar = matrix.calendars[level.calendar]!;
   const snapshot: IssueSnapshot = {
@@ -87,8 +93,7 @@ export function routeIssue(matrix: Matrix, facts: IssueFacts, filedAt: Date): Ro
     nudges: matrix.nudges,
   };
   return {
-    snapshot,
-    ackDueAt: addOpenTime(calendar, filedAt, level.ack),
-    resolveDueAt: addOpenTime(calendar, filedAt, level.resolve),
+    routed: { snapshot, ackDueAt: addOpenTime(calendar, filedAt, level.ack), resolveDueAt: addOpenTime(calendar, filedAt, level.resolve) },
+    route: check,
   };
 }

@@ -1,9 +1,10 @@
 import { openTimeBetween } from '../../domain/calendar.js';
 import { formatMs } from '../../domain/durations.js';
 import { escapeMrkdwn, mentionChannel, mentionUser, safeText, slackDate } from '../../domain/mrkdwn.js';
-import type { IssueRow } from '../../db/schema.js';
-import { ACTION } from './issue-card.js';
-import { button, context, quote, section, type Blocks } from './kit.js';
+import type { Issue } from '../../domain/issue/issue.js';
+import type { ThreadNote } from '../../domain/outbox-message.js';
+import { actionButtons } from './issue-card.js';
+import { context, plain, quote, section, type Blocks } from './kit.js';
 
 /** What the escalating agent, the team thread and cc channels are told. */
 
@@ -12,17 +13,17 @@ export interface Message {
   blocks?: Blocks;
 }
 
-const deadlines = (issue: IssueRow) =>
-  `Acknowledge by ${slackDate(issue.ackDueAt)} · resolve by ${slackDate(issue.resolveDueAt)}`;
+const deadlines = (issue: Issue) =>
+  `Acknowledge by ${slackDate(issue.ack.dueAt)} · resolve by ${slackDate(issue.resolve.dueAt)}`;
 
-const cardLink = (issue: IssueRow, label = 'view the card') => (issue.cardUrl ? `<${issue.cardUrl}|${label}>` : '');
+const cardLink = (issue: Issue, label = 'view the card') => (issue.card?.url ? `<${issue.card.url}|${label}>` : '');
 
 /** The instant answer to the agent: the issue is stored, the card is on its way. */
-export function filedInterim(issue: IssueRow): Message {
+export function filedInterim(issue: Issue): Message {
   return { text: `:inbox_tray: *${issue.key}* is filed and is being posted in ${mentionChannel(issue.channel)}.` };
 }
 
-export function agentFiled(issue: IssueRow): Message {
+export function agentFiled(issue: Issue): Message {
   const text = `:white_check_mark: *${issue.key}* is posted in ${mentionChannel(issue.channel)}: ${cardLink(issue)}`;
   return {
     text,
@@ -47,38 +48,37 @@ function explainSlackError(error: string, channel: string): string {
   }
 }
 
-export function agentPostFailed(issue: IssueRow, error: string): Message {
+export function agentPostFailed(issue: Issue, error: string): Message {
   const text =
     `:warning: *${issue.key}* is saved, but could not be posted for the team: ${explainSlackError(error, issue.channel)} ` +
     'Nothing is lost: it is on record, and you will be told when it is resolved.';
   return { text, blocks: [section(text), context(`>${safeText(issue.summary, 300)}`)] };
 }
 
-/** The loop closes: what to tell the customer, and a way back if it did not work (for 7 days). */
 /** To the agent or the team's first tier: the team channel refuses Frontline, so someone must fix it. */
-export function channelProblem(issue: IssueRow, error: string, channel: string): Message {
+export function channelProblem(issue: Issue, error: string, channel: string): Message {
   const text =
     `:warning: Frontline cannot post about *${issue.key}* in ${mentionChannel(channel)}: ${explainSlackError(error, channel)} ` +
     `The issue is on record (${safeText(issue.summary, 200)}); \`/escalate show ${issue.key}\` shows where it stands.`;
   return { text };
 }
 
-export function agentResolved(issue: IssueRow): Message {
-  const note = safeText(issue.resolution ?? '', 2500);
-  const text = `:white_check_mark: *${issue.key}* is resolved by ${mentionUser(issue.resolvedBy!)}. Tell the customer:\n${quote(note)}`;
+/** The loop closes: what to tell the customer, and a way back if it did not work (for 7 days). */
+export function agentResolved(issue: Issue, by: string, note: string): Message {
+  const text = `:white_check_mark: *${issue.key}* is resolved by ${mentionUser(by)}. Tell the customer:\n${quote(safeText(note, 2500))}`;
   return {
     text,
     blocks: [
       section(text),
       context(`Your escalation: ${safeText(issue.summary, 300)}`, cardLink(issue, 'the card') || escapeMrkdwn(issue.key)),
-      { type: 'actions', block_id: `reopen_${issue.id}`, elements: [button('Customer still has the problem', ACTION.reopen, String(issue.id), 'danger')] },
+      { type: 'actions', block_id: `reopen_${issue.id}`, elements: [{ ...actionButtons(issue, ['reopen'])[0]!, text: plain('Customer still has the problem'), style: 'danger' }] },
       context('If the customer comes back within 7 days, reopen it here; it goes back to the same expert.'),
     ],
   };
 }
 
 /** A DM to each person in an escalation tier: what slipped, and where to look. */
-export function tierNotice(issue: IssueRow, target: 'ack' | 'resolve', tier: number, late: boolean): Message {
+export function tierNotice(issue: Issue, target: 'ack' | 'resolve', tier: number, late: boolean): Message {
   const what = target === 'ack' ? 'was not acknowledged in time' : 'was not resolved in time';
   const when = late ? ' (while Frontline was down)' : '';
   const text = `:rotating_light: *${issue.key}* ${what}${when}. You are tier ${tier} of the ${escapeMrkdwn(issue.team)} team's escalation chain.`;
@@ -86,13 +86,13 @@ export function tierNotice(issue: IssueRow, target: 'ack' | 'resolve', tier: num
     text,
     blocks: [
       section(`${text}\n>${safeText(issue.summary, 300)}`),
-      context(`${escapeMrkdwn(issue.snapshot.category.label)} · ${escapeMrkdwn(issue.snapshot.level.label)} · ${issue.claimerId ? `claimed by ${mentionUser(issue.claimerId)}` : 'unclaimed'}`, cardLink(issue, 'Open the card') || issue.key),
+      context(`${escapeMrkdwn(issue.snapshot.category.label)} · ${escapeMrkdwn(issue.snapshot.level.label)} · ${issue.claim ? `claimed by ${mentionUser(issue.claim.by)}` : 'unclaimed'}`, cardLink(issue, 'Open the card') || issue.key),
     ],
   };
 }
 
 /** The expert needs the customer's answer: the agent is asked, and told how to pass it on. */
-export function agentWaiting(issue: IssueRow, by: string, question: string | null): Message {
+export function agentWaiting(issue: Issue, by: string, question: string | null): Message {
   const asked = question ? `\n${quote(safeText(question, 2000))}` : '';
   const text = `:speech_balloon: ${mentionUser(by)} needs the customer's answer on *${issue.key}* (${safeText(issue.summary, 200)}).${asked}`;
   return {
@@ -100,62 +100,54 @@ export function agentWaiting(issue: IssueRow, by: string, question: string | nul
     blocks: [
       section(text),
       context(`Reply in ${cardLink(issue, 'the card\'s thread') || 'the card\'s thread'}, or answer here with \`${issue.key}\` in your message. The resolution clock is paused until then.`),
-      { type: 'actions', block_id: `resume_${issue.id}`, elements: [button('Customer answered: resume', ACTION.resume, String(issue.id), 'primary')] },
+      { type: 'actions', block_id: `resume_${issue.id}`, elements: [{ ...actionButtons(issue, ['resume'])[0]!, text: plain('Customer answered: resume') }] },
     ],
   };
 }
 
-export function agentRerouted(issue: IssueRow, by: string, reason: string): Message {
+export function agentRerouted(issue: Issue, by: string, reason: string): Message {
   return {
     text: `:twisted_rightwards_arrows: *${issue.key}* was moved to ${mentionChannel(issue.channel)} by ${mentionUser(by)}: ${safeText(reason, 1000)}. ${cardLink(issue, 'See the new card')}`,
   };
 }
 
-export type ThreadNote =
-  | { note: 'nudge'; target: 'ack' | 'resolve' }
-  | { note: 'escalated'; target: 'ack' | 'resolve'; tier: number; notify: string[]; late: boolean }
-  | { note: 'unclaimed'; by: string }
-  | { note: 'paused'; by: string }
-  | { note: 'resumed'; by: string; via: string; answer: string | null }
-  | { note: 'reopened'; by: string; reason: string };
-
 /** A line in the card's thread for each step, so the thread is the issue's story. */
-export function threadNote(issue: IssueRow, payload: ThreadNote, now: Date): Message {
+export function threadNote(issue: Issue, payload: ThreadNote, now: Date): Message {
   switch (payload.note) {
     case 'nudge': {
-      const due = payload.target === 'ack' ? issue.ackDueAt : issue.resolveDueAt;
+      const due = issue[payload.target].dueAt;
       const left = formatMs(Math.max(0, openTimeBetween(issue.snapshot.calendar, now, due))) || 'no time';
       return payload.target === 'ack'
         ? { text: `:alarm_clock: ${issue.key} is still unclaimed: ${left} left to acknowledge (by ${slackDate(due)}). ${issue.snapshot.team.owners.map(mentionUser).join(' ')}` }
-        : { text: `:alarm_clock: ${issue.claimerId ? mentionUser(issue.claimerId) : ''} ${left} left to resolve ${issue.key} (by ${slackDate(due)}).` };
+        : { text: `:alarm_clock: ${issue.claim ? mentionUser(issue.claim.by) : ''} ${left} left to resolve ${issue.key} (by ${slackDate(due)}).` };
     }
     case 'escalated': {
       const what = payload.target === 'ack' ? 'acknowledgement' : 'resolution';
-      const due = payload.target === 'ack' ? issue.ackDueAt : issue.resolveDueAt;
+      const due = issue[payload.target].dueAt;
       const lead = payload.late ? `While Frontline was down, ${issue.key} missed its ${what} target` : `${issue.key} missed its ${what} target`;
       return { text: `:rotating_light: ${lead} (${slackDate(due)}). Escalated to tier ${payload.tier}: ${payload.notify.map(mentionUser).join(' ')}` };
     }
     case 'unclaimed':
-      return { text: `:leftwards_arrow_with_hook: ${mentionUser(payload.by)} handed ${issue.key} back to the queue. Acknowledge by ${slackDate(issue.ackDueAt)}.` };
+      return { text: `:leftwards_arrow_with_hook: ${mentionUser(payload.by)} handed ${issue.key} back to the queue. Acknowledge by ${slackDate(issue.ack.dueAt)}.` };
     case 'paused':
       return { text: `:double_vertical_bar: Waiting on the customer: ${mentionUser(issue.agentId)} has been asked for their answer. The resolution clock is paused.` };
     case 'resumed': {
       const answer = payload.answer ? `\n${quote(safeText(payload.answer, 2500))}` : '';
       const who = payload.via.startsWith('agent') ? `${mentionUser(payload.by)} passed on the customer's answer` : `${mentionUser(payload.by)} resumed it`;
-      return { text: `:arrow_forward: ${who}. ${issue.claimerId ? mentionUser(issue.claimerId) : ''} resolve by ${slackDate(issue.resolveDueAt)}.${answer}` };
+      return { text: `:arrow_forward: ${who}. ${issue.claim ? mentionUser(issue.claim.by) : ''} resolve by ${slackDate(issue.resolve.dueAt)}.${answer}` };
     }
     case 'reopened':
-      return { text: `:repeat: Reopened by ${mentionUser(payload.by)}: the customer still has the problem. ${issue.claimerId ? `Back to ${mentionUser(issue.claimerId)}; r` : 'R'}esolve by ${slackDate(issue.resolveDueAt)}.\n${quote(safeText(payload.reason, 2500))}` };
+      return { text: `:repeat: Reopened by ${mentionUser(payload.by)}: the customer still has the problem. ${issue.claim ? `Back to ${mentionUser(issue.claim.by)}; r` : 'R'}esolve by ${slackDate(issue.resolve.dueAt)}.\n${quote(safeText(payload.reason, 2500))}` };
   }
 }
 
-export function resolutionInThread(issue: IssueRow): Message {
+export function resolutionInThread(issue: Issue, by: string, note: string): Message {
   return {
-    text: `:white_check_mark: Resolved by ${mentionUser(issue.resolvedBy!)}. ${mentionUser(issue.agentId)} is told to say:\n${quote(safeText(issue.resolution ?? '', 2800))}`,
+    text: `:white_check_mark: Resolved by ${mentionUser(by)}. ${mentionUser(issue.agentId)} is told to say:\n${quote(safeText(note, 2800))}`,
   };
 }
 
-export function ccNotice(issue: IssueRow): Message {
+export function ccNotice(issue: Issue): Message {
   const text =
     `:eyes: FYI: *${issue.key}* (${escapeMrkdwn(issue.snapshot.category.label)}, ${escapeMrkdwn(issue.level)}, via ${escapeMrkdwn(issue.origin)}) ` +
     `was escalated to ${mentionChannel(issue.channel)}: ${safeText(issue.summary, 300)} ${cardLink(issue)}`;

@@ -5,7 +5,8 @@ import { isEmpty } from '../../app/compose-digest.js';
 import { couldBeSelfServed, trend, unfairOrigins } from '../../domain/digest-flags.js';
 import { humanSpan } from '../../domain/durations.js';
 import { escapeMrkdwn, mentionUser, mrkdwnToText, safeText, slackDate } from '../../domain/mrkdwn.js';
-import type { IssueLine, Speed } from '../../db/digest-queries.js';
+import type { IssueLine, Measure } from '../../db/digest-queries.js';
+import type { Speed } from '../../app/compose-digest.js';
 import { context, header, section, type Blocks } from './kit.js';
 
 /** A digest as titled sections of mrkdwn lines: rendered as Block Kit for Slack and as text for the CLI. */
@@ -20,8 +21,15 @@ const link = (l: IssueLine) => (l.cardUrl ? `<${l.cardUrl}|${l.key}>` : l.key);
 const more = (shown: number, total: number) => (total > shown ? [`…and ${total - shown} more`] : []);
 
 function speedLine(s: Speed): string {
-  return `*${escapeMrkdwn(s.key)}*: acknowledge ${span(s.ackMedian)} (p90 ${span(s.ackP90)}, ${s.acks}) · resolve ${span(s.resolveMedian)} (p90 ${span(s.resolveP90)}, ${s.resolves})`;
+  const part = (verb: string, m: Measure) => `${verb} ${span(m.median)} (p90 ${span(m.p90)}, ${m.count})`;
+  return `*${escapeMrkdwn(s.key)}*: ${part('acknowledge', s.acks)} · ${part('resolve', s.resolves)}`;
 }
+
+/** "phone: acknowledge 10 min (2) · resolve 1 h (2)": medians, and how many each is the median of. */
+const fairLine = (label: string, s: Speed) =>
+  `${label}: acknowledge ${span(s.acks.median)} (${s.acks.count}) · resolve ${span(s.resolves.median)} (${s.resolves.count})`;
+
+const lateShare = (m: Measure) => `${m.late} of ${m.count} (${pct(m.late, m.count)})`;
 
 function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
   const when = (date: Date) => format(new TZDate(date, d.timezone), 'EEE d MMM HH:mm');
@@ -41,7 +49,7 @@ function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
     {
       title: 'Missed targets',
       lines: [
-        ...d.missed.map((m) => `*${escapeMrkdwn(m.team)}*: acknowledge ${m.ackMissed} of ${m.filed} (${pct(m.ackMissed, m.filed)}) · resolve ${m.resolveMissed} of ${m.filed} (${pct(m.resolveMissed, m.filed)})`),
+        ...d.missed.map((m) => `*${escapeMrkdwn(m.team)}*: acknowledged late ${lateShare(m.acks)} · resolved late ${lateShare(m.resolves)} · past target now ${m.overdueNow}`),
         ...d.tiers.lines.map((l) => `:rotating_light: ${link(l)} reached tier ${l.tier}: ${safeText(l.summary, 120)}`),
         ...more(d.tiers.lines.length, d.tiers.total),
       ],
@@ -49,7 +57,7 @@ function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
     {
       title: 'Open now',
       lines: d.urgent.total === 0 ? ['Nothing unclaimed or overdue.'] : [
-        ...d.urgent.lines.map((l) => `${link(l)} · ${l.status === 'open' ? 'unclaimed, acknowledge by' : 'overdue since'} ${slackDate(l.dueAt)} · ${safeText(l.summary, 120)}`),
+        ...d.urgent.lines.map((l) => `${link(l)} · ${l.status === 'unclaimed' ? 'unclaimed, acknowledge by' : 'overdue since'} ${slackDate(l.dueAt)} · ${safeText(l.summary, 120)}`),
         ...more(d.urgent.lines.length, d.urgent.total),
       ],
     },
@@ -60,8 +68,8 @@ function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
     {
       title: 'Fair treatment across channels of origin (median)',
       lines: [
-        `Overall: acknowledge ${span(d.overall.ackMedian)} · resolve ${span(d.overall.resolveMedian)}`,
-        ...d.origins.map((o) => `*${escapeMrkdwn(o.origin)}* (${o.issues}): acknowledge ${span(o.ackMedian)} · resolve ${span(o.resolveMedian)}`),
+        fairLine('Overall', d.overall),
+        ...d.origins.map((o) => fairLine(`*${escapeMrkdwn(o.key)}*`, o)),
         ...unfairOrigins(d.origins, d.overall).map((f) => `:warning: *${escapeMrkdwn(f.origin)}* gets ${f.ratio < 1 ? 'faster' : 'slower'} treatment: median time to ${f.measure} is ${f.ratio.toFixed(1)}× the overall.`),
       ],
     },

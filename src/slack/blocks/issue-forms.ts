@@ -1,7 +1,7 @@
 import type { View } from '@slack/types';
 import { escapeMrkdwn, safeText } from '../../domain/mrkdwn.js';
 import type { Matrix } from '../../domain/routing/matrix.js';
-import type { IssueRow } from '../../db/schema.js';
+import type { Issue } from '../../domain/issue/issue.js';
 import { context, plain, type Blocks } from './kit.js';
 
 /** The forms that act on one issue: resolve, reroute, reopen. Each carries the issue id in its metadata. */
@@ -15,7 +15,7 @@ export const TEAM_BLOCK = 'team';
 export const REASON_BLOCK = 'reason';
 export const REASON_MAX = 1000;
 
-function issueForm(issue: IssueRow, callbackId: string, verb: string, blocks: Blocks): View {
+function issueForm(issue: Issue, callbackId: string, verb: string, blocks: Blocks): View {
   return {
     type: 'modal',
     callback_id: callbackId,
@@ -36,14 +36,14 @@ const textInput = (blockId: string, label: string, max: number, hint?: string) =
 });
 
 /** Asks the expert what the agent should tell the customer. */
-export function resolveModal(issue: IssueRow): View {
+export function resolveModal(issue: Issue): View {
   return issueForm(issue, RESOLVE_MODAL, 'Resolve', [
     textInput(NOTE_BLOCK, 'What should the agent tell the customer?', NOTE_MAX, 'The agent receives this word for word.'),
   ]);
 }
 
 /** Reroute: which team, and why (the new team and the agent read the reason). */
-export function rerouteModal(issue: IssueRow, matrix: Matrix): View {
+export function rerouteModal(issue: Issue, matrix: Matrix): View {
   const teams = Object.values(matrix.teams).filter((t) => t.key !== issue.team);
   return issueForm(issue, REROUTE_MODAL, 'Reroute', [
     {
@@ -63,6 +63,6 @@ export function rerouteModal(issue: IssueRow, matrix: Matrix): View {
 }
 
 /** Reopen: the agent says what the customer still sees. */
-export function reopenModal(issue: IssueRow): View {
+export function reopenModal(issue: Issue): View {
   return issueForm(issue, REOPEN_MODAL, 'Reopen', [textInput(REASON_BLOCK, 'What does the customer still see?', REASON_MAX)]);
 }

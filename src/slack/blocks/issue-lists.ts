@@ -1,31 +1,31 @@
 import type { View } from '@slack/types';
 import { mentionChannel, mentionUser, safeText, slackDate } from '../../domain/mrkdwn.js';
-import type { IssueRow } from '../../db/schema.js';
+import type { Issue, IssueStatus } from '../../domain/issue/issue.js';
 import { context, divider, header, section, type Blocks } from './kit.js';
 
 /** The three lists a person sees on the Home tab and from `/escalate mine`. */
 export interface MyIssues {
-  claimed: IssueRow[];
-  queue: IssueRow[];
-  escalated: IssueRow[];
+  claimed: Issue[];
+  queue: Issue[];
+  escalated: Issue[];
   /** Totals, which may exceed what was loaded. */
   counts: { claimed: number; queue: number; escalated: number };
 }
 
-const STATUS: Record<IssueRow['status'], string> = { open: 'unclaimed', claimed: 'claimed', waiting: 'waiting on the customer', resolved: 'resolved' };
+const STATUS: Record<IssueStatus, string> = { unclaimed: 'unclaimed', claimed: 'claimed', waiting: 'waiting on the customer', resolved: 'resolved' };
 
-const keyLink = (issue: IssueRow) => (issue.cardUrl ? `<${issue.cardUrl}|${issue.key}>` : issue.key);
+const keyLink = (issue: Issue) => (issue.card?.url ? `<${issue.card.url}|${issue.key}>` : issue.key);
 
-function line(issue: IssueRow, list: keyof MyIssues['counts']): string {
+function line(issue: Issue, list: keyof MyIssues['counts']): string {
   const summary = `*${keyLink(issue)}* · ${safeText(issue.summary, 200)}`;
   switch (list) {
     case 'claimed':
-      return `${summary}\n${issue.status === 'waiting' ? 'Waiting on the customer' : `Resolve by ${slackDate(issue.resolveDueAt)}`} · ${mentionChannel(issue.channel)}`;
+      return `${summary}\n${issue.status === 'waiting' ? 'Waiting on the customer' : `Resolve by ${slackDate(issue.resolve.dueAt)}`} · ${mentionChannel(issue.channel)}`;
     case 'queue':
-      return `${summary}\nAcknowledge by ${slackDate(issue.ackDueAt)} · ${mentionChannel(issue.channel)}`;
+      return `${summary}\nAcknowledge by ${slackDate(issue.ack.dueAt)} · ${mentionChannel(issue.channel)}`;
     case 'escalated': {
-      const who = issue.claimerId ? ` by ${mentionUser(issue.claimerId)}` : '';
-      return `${summary}\n${STATUS[issue.status]}${issue.status === 'open' ? '' : who} · ${mentionChannel(issue.channel)}`;
+      const who = issue.claim ? ` by ${mentionUser(issue.claim.by)}` : '';
+      return `${summary}\n${STATUS[issue.status]}${who} · ${mentionChannel(issue.channel)}`;
     }
   }
 }

@@ -1,6 +1,6 @@
 import { formatMs } from '../../domain/durations.js';
 import { escapeMrkdwn, mentionChannel, mentionUser, safeText, slackDate } from '../../domain/mrkdwn.js';
-import type { IssueRow } from '../../db/schema.js';
+import type { Issue } from '../../domain/issue/issue.js';
 import { context, fields, header, section, type Blocks } from './kit.js';
 
 export interface TimelineEvent {
@@ -20,12 +20,14 @@ function describe(e: TimelineEvent): string {
     case 'routed': return `routed to ${str(d.team)} (${mentionChannel(String(d.channel))})`;
     case 'posted': return `card posted in ${mentionChannel(String(d.channel))}`;
     case 'post_failed': return `card could not be posted in ${mentionChannel(String(d.channel))}: \`${str(d.error)}\``;
-    case 'claimed': return `claimed by ${who(e.actor)} (${str(d.via)})`;
+    case 'claimed': return d.via === 'resolve' ? `acknowledged by ${who(e.actor)}, who resolved it` : `claimed by ${who(e.actor)} (${str(d.via)})`;
     case 'unclaimed': return `handed back to the queue by ${who(e.actor)}`;
     case 'first_response': return `first response from ${who(e.actor)} in the thread`;
     case 'rerouted': return `rerouted from ${str(d.from)} to ${str(d.to)} by ${who(e.actor)}: ${str(d.reason)}`;
     case 'paused': return `waiting on the customer (${who(e.actor)})`;
-    case 'resumed': return `resumed by ${who(e.actor)} after ${formatMs(Number(d.pausedMs)) || 'a moment'}`;
+    case 'resumed': return d.via === 'unclaim'
+      ? `stopped waiting on the customer after ${formatMs(Number(d.pausedMs)) || 'a moment'}: handed back`
+      : `resumed by ${who(e.actor)} after ${formatMs(Number(d.pausedMs)) || 'a moment'}`;
     case 'nudged': return `reminder sent (${str(d.target)})`;
     case 'escalated': return `escalated to tier ${str(d.tier)} (${str(d.target)} target missed)`;
     case 'resolved': return `resolved by ${who(e.actor)}`;
@@ -36,7 +38,7 @@ function describe(e: TimelineEvent): string {
 }
 
 /** `/escalate show ESC-12`: the issue at a glance, then everything that happened to it. */
-export function timelineMessage(issue: IssueRow, events: TimelineEvent[]): { text: string; blocks: Blocks } {
+export function timelineMessage(issue: Issue, events: TimelineEvent[]): { text: string; blocks: Blocks } {
   const lines = events.map((e) => `${slackDate(e.at, '{date_short} {time}')}  ${describe(e)}`);
   const chunks: string[] = [];
   for (const l of lines) {
@@ -45,11 +47,11 @@ export function timelineMessage(issue: IssueRow, events: TimelineEvent[]): { tex
   }
   const blocks: Blocks = [
     header(`${issue.key} · ${issue.snapshot.category.label}`),
-    section(`*${safeText(issue.summary, 2900)}*${issue.cardUrl ? `\n<${issue.cardUrl}|Open the card>` : ''}`),
+    section(`*${safeText(issue.summary, 2900)}*${issue.card?.url ? `\n<${issue.card.url}|Open the card>` : ''}`),
     fields([
       `*Status*\n${issue.status}`,
       `*Team*\n${escapeMrkdwn(issue.team)} (${mentionChannel(issue.channel)})`,
-      `*Claimed by*\n${issue.claimerId ? mentionUser(issue.claimerId) : '—'}`,
+      `*Claimed by*\n${issue.claim ? mentionUser(issue.claim.by) : '—'}`,
       `*Escalated by*\n${mentionUser(issue.agentId)}`,
     ]),
     ...chunks.slice(0, 40).map((c) => section(c)),

@@ -1,6 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { AppContext } from '../../app/context.js';
-import { rememberRequest } from '../../db/issue-store.js';
+import { rememberRequest } from '../../db/request-store.js';
 
 /**
  * Slack retries an event it thinks was not delivered (X-Slack-Retry-Num), and

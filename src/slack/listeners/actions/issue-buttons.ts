@@ -3,21 +3,22 @@ import { mayAct, type IssueOutcome } from '../../../app/act-on-issue.js';
 import { claimIssue, unclaimIssue } from '../../../app/claim-issue.js';
 import type { AppContext } from '../../../app/context.js';
 import { resumeIssue, waitOnCustomer } from '../../../app/wait-on-customer.js';
-import type { Decision } from '../../../domain/issue-rules.js';
-import type { IssueRow } from '../../../db/schema.js';
+import type { Issue } from '../../../domain/issue/issue.js';
+import type { Refusal } from '../../../domain/issue/rules.js';
 import { ACTION } from '../../blocks/issue-card.js';
 import { reopenModal, rerouteModal, resolveModal } from '../../blocks/issue-forms.js';
 import { issueButtonPayload } from '../../payloads.js';
 import { SORRY, type ListenerDeps } from '../listener-kit.js';
 
-type Click = { issueId: number; userId: string; triggerId: string };
+/** One click: who, on which issue, and the click's own id (action_ts), so that a replay of it acts once. */
+type Click = { issueId: number; userId: string; triggerId: string; requestKey: string };
 type Reply = (text: string) => Promise<unknown>;
 
 /**
- * Registers a card or DM button: ack at once, run it, and explain any refusal
- * privately to the person who clicked.
+ * Registers a card or DM button: ack at once, run it, and explain a refusal (or
+ * a notice such as "you have already claimed it") privately to the person who clicked.
  */
-function onButton(app: App, ctx: AppContext, actionId: string, run: (click: Click, tell: Reply) => Promise<Decision | IssueOutcome | void>) {
+function onButton(app: App, ctx: AppContext, actionId: string, run: (click: Click) => Promise<IssueOutcome | Refusal | void>) {
   app.action(actionId, async ({ ack, body, respond }) => {
     await ack();
     const tell: Reply = (text) =>
@@ -25,8 +26,12 @@ function onButton(app: App, ctx: AppContext, actionId: string, run: (click: Clic
         ctx.log.warn({ err: error, actionId }, 'could not answer a click'));
     try {
       const click = issueButtonPayload.parse(body);
-      const outcome = await run({ issueId: click.actions[0]!.value, userId: click.user.id, triggerId: click.trigger_id }, tell);
+      const action = click.actions[0]!;
+      const outcome = await run({
+        issueId: action.value, userId: click.user.id, triggerId: click.trigger_id, requestKey: `click:${action.action_ts}:${click.user.id}`,
+      });
       if (outcome && !outcome.ok) await tell(`:no_entry: ${outcome.message}`);
+      else if (outcome && 'notice' in outcome && outcome.notice) await tell(outcome.notice);
     } catch (error) {
       ctx.log.error({ err: error, actionId }, 'button failed');
       await tell(SORRY);
@@ -36,16 +41,12 @@ function onButton(app: App, ctx: AppContext, actionId: string, run: (click: Clic
 
 /** The card's buttons, and the buttons in the agent's DMs. */
 export function registerIssueButtons({ app, ctx }: ListenerDeps): void {
-  onButton(app, ctx, ACTION.claim, async ({ issueId, userId }, tell) => {
-    const outcome = await claimIssue(ctx, issueId, userId, 'button');
-    if (outcome.ok && !outcome.changed) await tell(`You have already claimed ${outcome.issue.key}.`);
-    return outcome;
-  });
-  onButton(app, ctx, ACTION.unclaim, ({ issueId, userId }) => unclaimIssue(ctx, issueId, userId));
-  onButton(app, ctx, ACTION.wait, ({ issueId, userId }) => waitOnCustomer(ctx, issueId, userId));
-  onButton(app, ctx, ACTION.resume, ({ issueId, userId }) => resumeIssue(ctx, issueId, userId, 'button'));
+  onButton(app, ctx, ACTION.claim, (click) => claimIssue(ctx, click, 'button'));
+  onButton(app, ctx, ACTION.unclaim, (click) => unclaimIssue(ctx, click));
+  onButton(app, ctx, ACTION.wait, (click) => waitOnCustomer(ctx, click, null));
+  onButton(app, ctx, ACTION.resume, (click) => resumeIssue(ctx, click, 'button'));
 
-  const withForm = (action: 'resolve' | 'reroute' | 'reopen', view: (issue: IssueRow) => Parameters<typeof app.client.views.open>[0]['view']) =>
+  const withForm = (action: 'resolve' | 'reroute' | 'reopen', view: (issue: Issue) => Parameters<typeof app.client.views.open>[0]['view']) =>
     async ({ issueId, userId, triggerId }: Click) => {
       const allowed = await mayAct(ctx, issueId, userId, action);
       if (!allowed.ok) return allowed;

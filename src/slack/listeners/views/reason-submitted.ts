@@ -1,19 +1,23 @@
 import type { App } from '@slack/bolt';
-import type { IssueOutcome } from '../../../app/act-on-issue.js';
+import type { ActionRequest, IssueOutcome } from '../../../app/act-on-issue.js';
 import type { AppContext } from '../../../app/context.js';
 import { reopenIssue } from '../../../app/reopen-issue.js';
 import { rerouteIssue } from '../../../app/reroute-issue.js';
 import { REASON_BLOCK, REASON_MAX, REOPEN_MODAL, REROUTE_MODAL, TEAM_BLOCK } from '../../blocks/issue-forms.js';
-import { readIssueMetadata, readText, viewPayload } from '../../payloads.js';
+import { refuse } from '../../../domain/issue/rules.js';
+import { readIssueMetadata, readSelected, readText, viewPayload } from '../../payloads.js';
 import type { ListenerDeps } from '../listener-kit.js';
 
 type Values = Record<string, Record<string, unknown>>;
+
+/** Refusals about the team chosen in the reroute form, shown on that field. */
+const TEAM_PROBLEMS = new Set(['unknown_team', 'same_team']);
 
 /**
  * A form that asks for a reason and acts on one issue. Problems are shown on
  * the form; success closes it.
  */
-function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (issueId: number, userId: string, reason: string, values: Values) => Promise<IssueOutcome>) {
+function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (request: ActionRequest, reason: string, values: Values) => Promise<IssueOutcome>) {
   app.view(callbackId, async ({ ack, body }) => {
     const payload = viewPayload.parse(body);
     const reason = readText(payload.view.state.values, REASON_BLOCK, REASON_MAX, 'Say why, in a sentence or two.');
@@ -23,9 +27,10 @@ function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (issue
       return;
     }
     try {
-      const outcome = await run(metadata.issueId, payload.user.id, reason.text, payload.view.state.values);
+      const request = { issueId: metadata.issueId, userId: payload.user.id, requestKey: `form:${payload.view.id}:${payload.user.id}` };
+      const outcome = await run(request, reason.text, payload.view.state.values);
       if (outcome.ok) await ack();
-      else await ack({ response_action: 'errors', errors: { [REASON_BLOCK]: outcome.message } });
+      else await ack({ response_action: 'errors', errors: { [TEAM_PROBLEMS.has(outcome.code) ? TEAM_BLOCK : REASON_BLOCK]: outcome.message } });
     } catch (error) {
       ctx.log.error({ err: error, callbackId }, 'form action failed');
       await ack({ response_action: 'errors', errors: { [REASON_BLOCK]: 'Frontline could not save this. Nothing changed; please submit again in a minute.' } });
@@ -34,10 +39,10 @@ function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (issue
 }
 
 export function registerReasonForms({ app, ctx }: ListenerDeps): void {
-  onReasonForm(app, ctx, REROUTE_MODAL, async (issueId, userId, reason, values) => {
-    const team = (values[TEAM_BLOCK]?.value as { selected_option?: { value?: string } } | undefined)?.selected_option?.value;
-    if (!team) return { ok: false, code: 'wrong_state', message: 'Choose the team to send it to (above).' };
-    return rerouteIssue(ctx, issueId, userId, team, reason);
+  onReasonForm(app, ctx, REROUTE_MODAL, async (request, reason, values) => {
+    const team = readSelected(values, TEAM_BLOCK);
+    if (!team) return refuse('unknown_team', 'Choose the team to send it to (above).');
+    return rerouteIssue(ctx, request, team, reason);
   });
-  onReasonForm(app, ctx, REOPEN_MODAL, (issueId, userId, reason) => reopenIssue(ctx, issueId, userId, reason));
+  onReasonForm(app, ctx, REOPEN_MODAL, (request, reason) => reopenIssue(ctx, request, reason));
 }

@@ -1,14 +1,10 @@
 import { resolveIssue } from '../../../app/resolve-issue.js';
-import { findIssue } from '../../../db/issue-store.js';
 import { NOTE_BLOCK, RESOLVE_MODAL } from '../../blocks/issue-forms.js';
 import { readResolveForm, readIssueMetadata, viewPayload } from '../../payloads.js';
 import type { ListenerDeps } from '../listener-kit.js';
 
+/** The resolve form: what to tell the customer. Problems stay on the form; success closes it. */
 export function registerResolveSubmitted({ app, ctx }: ListenerDeps): void {
-  // A double submission finds the issue already resolved by the same person: nothing to say.
-  const isRepeat = async (issueId: number, userId: string, code: string) =>
-    code === 'already_resolved' && (await findIssue(ctx.db, issueId))?.resolvedBy === userId;
-
   app.view(RESOLVE_MODAL, async ({ ack, body }) => {
     const payload = viewPayload.parse(body);
     const form = readResolveForm(payload.view.state.values);
@@ -22,8 +18,10 @@ export function registerResolveSubmitted({ app, ctx }: ListenerDeps): void {
       return;
     }
     try {
-      const outcome = await resolveIssue(ctx, metadata.issueId, payload.user.id, form.note);
-      if (outcome.ok || (await isRepeat(metadata.issueId, payload.user.id, outcome.code))) await ack();
+      // A second submission of the same form finds its request recorded, and closes quietly.
+      const request = { issueId: metadata.issueId, userId: payload.user.id, requestKey: `form:${payload.view.id}:${payload.user.id}` };
+      const outcome = await resolveIssue(ctx, request, form.note);
+      if (outcome.ok) await ack();
       else await ack({ response_action: 'errors', errors: { [NOTE_BLOCK]: outcome.message } });
     } catch (error) {
       ctx.log.error({ err: error }, 'resolve failed');

@@ -1,8 +1,9 @@
-import { mentionChannel, mentionUser } from './mrkdwn.js';
+import { mentionChannel, mentionUser } from '../mrkdwn.js';
+import type { Issue } from './issue.js';
 
 /**
  * Who may do what to an issue: the one place this is decided. The README's
- * permission table is generated from the same words.
+ * permission table says the same, and the unit tests check it row by row.
  */
 
 export type IssueAction = 'claim' | 'unclaim' | 'resolve' | 'wait' | 'resume' | 'reroute' | 'reopen' | 'show';
@@ -25,15 +26,6 @@ const VERBS: Record<IssueAction, string> = {
   resume: 'resume', reroute: 'reroute', reopen: 'reopen', show: 'see',
 };
 
-export interface Party {
-  key: string;
-  claimerId: string | null;
-  agentId: string;
-  channel: string;
-  /** The team's owners as written in the matrix: user ids or one user-group id. */
-  owners: string[];
-}
-
 export interface Actor {
   userId: string;
   /** True when the actor is an owner (user-group membership already resolved). */
@@ -42,26 +34,26 @@ export interface Actor {
   inChannel?: boolean;
 }
 
-function rolesOf(issue: Party, actor: Actor): Set<Role> {
+function rolesOf(issue: Issue, actor: Actor): Set<Role> {
   const roles = new Set<Role>();
   if (actor.isOwner) roles.add('owner');
-  if (issue.claimerId === actor.userId) roles.add('claimer');
+  if (issue.claim?.by === actor.userId) roles.add('claimer');
   if (issue.agentId === actor.userId) roles.add('agent');
   if (actor.inChannel) roles.add('channel_member');
   return roles;
 }
 
-export function permits(action: IssueAction, issue: Party, actor: Actor): boolean {
+export function permits(action: IssueAction, issue: Issue, actor: Actor): boolean {
   const roles = rolesOf(issue, actor);
   return PERMISSIONS[action].some((role) => roles.has(role));
 }
 
-function describeRole(role: Role, issue: Party): string | undefined {
+function describeRole(role: Role, issue: Issue): string | undefined {
   switch (role) {
     case 'owner':
-      return `the team's owners (${issue.owners.map(mentionUser).join(', ')})`;
+      return `the team's owners (${issue.snapshot.team.owners.map(mentionUser).join(', ')})`;
     case 'claimer':
-      return issue.claimerId ? `its claimer ${mentionUser(issue.claimerId)}` : undefined;
+      return issue.claim ? `its claimer ${mentionUser(issue.claim.by)}` : undefined;
     case 'agent':
       return `the agent who escalated it (${mentionUser(issue.agentId)})`;
     case 'channel_member':
@@ -70,7 +62,7 @@ function describeRole(role: Role, issue: Party): string | undefined {
 }
 
 /** "Only its claimer <@U1> or the team's owners (<@U2>) may resolve ESC-7." */
-export function refusalText(action: IssueAction, issue: Party): string {
+export function refusalText(action: IssueAction, issue: Issue): string {
   const who = PERMISSIONS[action].map((role) => describeRole(role, issue)).filter(Boolean);
   const list = who.length > 1 ? `${who.slice(0, -1).join(', ')} or ${who.at(-1)}` : who[0];
   return `Only ${list} may ${VERBS[action]} ${issue.key}.`;

@@ -1,0 +1,45 @@
+/**
+ * The issue's timeline: one entry per thing that happened to it, appended and
+ * never changed. Reports read their figures from here, one definition each:
+ * an acknowledgement is a `claimed` event, a resolution is a `resolved` event,
+ * and each carries its own business time and whether it came after its target.
+ */
+
+export type Target = 'ack' | 'resolve';
+
+export type ClaimVia = 'button' | 'reply' | 'reaction' | 'resolve';
+export type ResumeVia = 'button' | 'reply' | 'agent_reply' | 'agent_dm' | 'unclaim';
+
+interface EventDetails {
+  filed: { category: string; level: string; origin: string };
+  routed: { route: number; team: string; channel: string; level: string; cc: string[]; reasons: string[] };
+  posted: { channel: string; ts: string };
+  post_failed: { kind: string; channel: string; error: string };
+  delivery_failed: { kind: string; channel: string; error: string };
+  /** An acknowledgement: `ackMs` is business time since the acknowledgement clock started; `late` if after its target. */
+  claimed: { via: ClaimVia; ackMs: number; late: boolean };
+  unclaimed: { previousClaimer: string };
+  first_response: Record<string, never>;
+  rerouted: { from: string; to: string; reason: string };
+  paused: { question: string | null; remainingMs: number };
+  resumed: { via: ResumeVia; pausedMs: number; answer: string | null };
+  nudged: { target: Target; step: number; late: boolean };
+  escalated: { target: Target; tier: number; notify: string[]; late: boolean };
+  /**
+   * A resolution: `resolveMs` is business time since filing (or the reopen), paused time excluded;
+   * `firstTime` when it came without a reroute or a reopen before it.
+   */
+  resolved: { note: string; resolveMs: number; late: boolean; firstTime: boolean };
+  reopened: { reason: string; previousResolution: string };
+}
+
+export type EventType = keyof EventDetails;
+
+export type IssueEvent = {
+  [T in EventType]: { type: T; actor: string | null; details: EventDetails[T] };
+}[EventType];
+
+export type EventOf<T extends EventType> = Extract<IssueEvent, { type: T }>;
+
+export const event = <T extends EventType>(type: T, actor: string | null, details: EventDetails[T]): EventOf<T> =>
+  ({ type, actor, details }) as EventOf<T>;
