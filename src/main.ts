@@ -28,8 +28,8 @@ export interface FrontlineOptions {
   now?: () => Date;
   /** Overrides ROUTING_FILE (tests and the demo). */
   matrix?: Matrix;
-  /** Keep PGlite in memory instead of DATA_DIR (tests). */
-  inMemory?: boolean;
+  /** Keep PGlite in memory instead of DATA_DIR (tests), optionally starting from a dump of a migrated database. */
+  inMemory?: boolean | { template: Blob };
 }
 
 export interface Frontline {
@@ -53,6 +53,7 @@ export async function startFrontline(options: FrontlineOptions): Promise<Frontli
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: options.inMemory ? undefined : config.dataDir,
+    template: typeof options.inMemory === 'object' ? options.inMemory.template : undefined,
     onLockLost: (error) => log.error({ err: error }, 'another process took over DATA_DIR; /healthz now fails'),
   });
   try {

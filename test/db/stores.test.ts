@@ -22,7 +22,7 @@ let clock = new Date('2026-11-23T10:00:00Z');
 beforeAll(async () => {
   const fresh = await freshDatabase();
   drop = fresh.drop;
-  database = await openDatabase({ url: fresh.url });
+  database = await openDatabase({ url: fresh.url, template: fresh.template });
   ctx = {
     db: database.db,
     matrix: matrixFrom(EXAMPLE_ROUTING),
@@ -130,7 +130,7 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('the outbox, claimed from several connec
   beforeAll(async () => {
     const fresh = await freshDatabase(SEVERAL_CONNECTIONS_URL);
     dropConcurrent = fresh.drop;
-    concurrent = await openDatabase({ url: fresh.url });
+    concurrent = await openDatabase({ url: fresh.url, template: fresh.template });
   });
   afterAll(async () => {
     await concurrent?.close();

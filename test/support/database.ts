@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 
@@ -14,15 +15,25 @@ export const onPostgres = TEST_DATABASE_URL !== undefined;
 export const SEVERAL_CONNECTIONS_URL = inject('severalConnectionsUrl') || undefined;
 export const severalConnectionsSkipped = inject('severalConnectionsSkipped');
 
+/** A migrated in-memory PGlite, as a dump that each test's database starts from (made once, in global-setup.ts). */
+let template: Blob | undefined;
+export function pgliteTemplate(): Blob {
+  template ??= new Blob([readFileSync(inject('pgliteTemplatePath'))]);
+  return template;
+}
+
 /**
- * A fresh, empty database for one test file on `server` (by default the
- * TEST_DATABASE_URL server), dropped afterwards; or undefined for in-memory PGlite.
+ * A fresh, migrated database for one test file (or one test) on `server` (by
+ * default the TEST_DATABASE_URL server), dropped afterwards; or no URL, for an
+ * in-memory PGlite started from `pgliteTemplate()`.
  */
-export async function freshDatabase(server = TEST_DATABASE_URL): Promise<{ url?: string; drop: () => Promise<void> }> {
-  if (!server) return { drop: async () => {} };
+export async function freshDatabase(server = TEST_DATABASE_URL): Promise<{ url?: string; template?: Blob; drop: () => Promise<void> }> {
+  if (!server) return { template: pgliteTemplate(), drop: async () => {} };
   const name = `frontline_test_${randomBytes(5).toString('hex')}`;
   const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  // The migrated template exists on the TEST_DATABASE_URL server only; elsewhere migrations run at open.
+  const from = server === TEST_DATABASE_URL && inject('postgresTemplate') ? ` template ${inject('postgresTemplate')}` : '';
+  await admin.unsafe(`create database ${name}${from}`);
   await admin.end();
   const url = new URL(server);
   url.pathname = `/${name}`;

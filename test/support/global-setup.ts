@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../../src/db/client.js';
 
 /** Where the README says a local Postgres answers; the multi-connection tests use it when it does. */
 export const DOCUMENTED_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
@@ -10,6 +14,10 @@ declare module 'vitest' {
     severalConnectionsUrl: string;
     /** Why those tests are skipped, when they are. */
     severalConnectionsSkipped: string;
+    /** A dump of a migrated PGlite database: each test database starts as a copy (see database.ts). */
+    pgliteTemplatePath: string;
+    /** On Postgres runs, a migrated database that each test database is created from. */
+    postgresTemplate: string;
   }
 }
 
@@ -23,6 +31,35 @@ async function answers(url: string): Promise<string | undefined> {
   } finally {
     await sql.end({ timeout: 1 }).catch(() => undefined);
   }
+}
+
+/** Migrates one in-memory PGlite and dumps it: initdb and migrations then run once per test run, not per test. */
+async function pgliteTemplate(dir: string): Promise<string> {
+  const database = await openDatabase({});
+  const dump = await database.dump!();
+  await database.close();
+  const path = join(dir, 'pglite-template.tar');
+  writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
+  return path;
+}
+
+/** On a Postgres run, a migrated template database: `create database ... template` copies it in milliseconds. */
+async function postgresTemplate(project: TestProject): Promise<() => Promise<void>> {
+  const server = process.env.TEST_DATABASE_URL;
+  const name = `frontline_template_${process.pid}`;
+  project.provide('postgresTemplate', server ? name : '');
+  if (!server) return async () => {};
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name}`);
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString() });
+  await database.close();
+  return async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  };
 }
 
 const withoutPassword = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
@@ -39,7 +76,12 @@ export default async function setup(project: TestProject) {
   const skipped = problem ? `no Postgres answered at ${withoutPassword(url)} (${problem})` : '';
   project.provide('severalConnectionsUrl', problem ? '' : url);
   project.provide('severalConnectionsSkipped', skipped);
-  return () => {
+  const dir = mkdtempSync(join(tmpdir(), 'frontline-templates-'));
+  project.provide('pgliteTemplatePath', await pgliteTemplate(dir));
+  const dropPostgresTemplate = await postgresTemplate(project);
+  return async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await dropPostgresTemplate();
     if (skipped) {
       process.stdout.write(`\nSKIPPED: the tests that need several database connections (two instances, SKIP LOCKED, kill -9): ${skipped}. `
         + 'Start Postgres there, or set TEST_DATABASE_URL.\n');

@@ -63,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startFrontline({
       config: config as typeof config & { slack: { botToken: string } },
       matrix,
-      inMemory: !dataDir,
+      inMemory: dataDir ? false : database.template ? { template: database.template } : true,
       now: options.now,
       log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     });

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { issueEvents, issues, outbox } from '../../src/db/schema.js';
 import type { SandboxMessage } from '../../src/sandbox/slack-server.js';
+import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import type { Harness } from './harness.js';
 
 /** Rows as the database holds them: what the e2e tests assert besides Slack calls. */
@@ -36,4 +37,15 @@ const hasButton = (message: SandboxMessage, actionId: string) => JSON.stringify(
 export async function clickWhenShown(h: Harness, user: string, message: SandboxMessage, actionId: string) {
   await h.slack.waitFor(`${actionId} on ${message.ts}`, () => hasButton(message, actionId));
   return h.driver.click(user, message, actionId);
+}
+
+/**
+ * Files an issue with the quick form and waits for its card: the key comes from
+ * the agent's answer, so the test does not depend on how many issues others filed.
+ */
+export async function fileQuick(h: Harness, text: string, channel: string, agent: string = AGENTS.phone) {
+  const reply = await h.driver.slash(agent, FRONTLINE_CHANNEL, text);
+  const key = /ESC-\d+/.exec((reply.body as { text?: string }).text ?? '')?.[0];
+  if (!key) throw new Error(`not filed: ${JSON.stringify(reply.body)}`);
+  return { key, card: await postedCard(h, channel, key), reply };
 }
