@@ -18,6 +18,8 @@ const USAGE = `Usage: frontline <command>
                                 show which route an issue would take, and its deadlines if filed now
   digest <name> [--now] [--from D --to D] [--send]
                                 print a manager digest (since its latest slot, or for a period), or send it
+  outbox [retry <id>... | retry --all]
+                                list the Slack messages given up on, or queue them to be sent again
   demo                          run the bot against a local Slack sandbox and print the conversation
   help                          this message
 `;
@@ -109,11 +111,17 @@ async function start(): Promise<void> {
   requireSlackCredentials(config);
   const { startFrontline } = await import('./main.js');
   const app = await startFrontline({ config });
+  let signalled = false;
   const shutdown = () => {
+    // A second signal means "now": the operator has given up waiting.
+    if (signalled) process.exit(1);
+    signalled = true;
+    // stop() bounds each step; this is the backstop that keeps SIGTERM under 10 s whatever happens.
+    setTimeout(() => process.exit(1), 9_500).unref();
     app.stop().then(() => process.exit(0), () => process.exit(1));
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -132,6 +140,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'digest': {
         const { digestCommand } = await import('./digest-command.js');
         await digestCommand(rest);
+        return 0;
+      }
+      case 'outbox': {
+        const { outboxCommand } = await import('./outbox-command.js');
+        await outboxCommand(rest);
         return 0;
       }
       case 'demo': {

@@ -21,6 +21,7 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   ROUTING_FILE: z.string().min(1).default('./routing.yml'),
   SWEEP_INTERVAL_MS: z.coerce.number({ error: 'a number of milliseconds' }).int().min(50).default(5000),
+  SLACK_TIMEOUT_MS: z.coerce.number({ error: 'a number of milliseconds' }).int().min(100).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'one of debug, info, warn, error' }).default('info'),
 });
 
@@ -32,6 +33,8 @@ export interface Config {
     signingSecret?: string;
     appToken?: string;
     apiUrl?: string;
+    /** No call to Slack waits longer than this. */
+    timeoutMs: number;
   };
   port: number;
   databaseUrl?: string;
@@ -61,6 +64,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
+      timeoutMs: e.SLACK_TIMEOUT_MS,
     },
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,

@@ -61,7 +61,7 @@ export async function digestCommand(args: string[]): Promise<void> {
     }
     // Sending needs only the bot token; the signing secret is for receiving requests.
     if (!config.slack.botToken) throw new UsageError('SLACK_BOT_TOKEN is not set: --send posts the digest through Slack with the bot token.');
-    const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, log));
+    const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, log, config.slack.timeoutMs));
     const channel = isChannelId(digest.to) ? digest.to : (await client.conversations.open({ users: digest.to })).channel!.id!;
     await client.chat.postMessage({ channel, ...digestMessage(composed, false) });
     process.stdout.write(`Sent digest ${digest.name} to ${digest.to}.\n`);

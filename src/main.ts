@@ -17,9 +17,12 @@ import { InFlight } from './slack/listeners/listener-kit.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { outboxSender } from './slack/outbox-sender.js';
 import { botIdentity, type BotIdentity } from './slack/bot-identity.js';
-import { createSlackApp, startSlackApp, webClientOptions } from './slack/slack-app.js';
+import { createSlackApp, fetchWithin, startSlackApp, webClientOptions } from './slack/slack-app.js';
+import { TIMED_OUT, within } from './time-limit.js';
 
 const HOUR_MS = 60 * 60 * 1000;
+/** SIGTERM must end the process within 10 s (orchestrators kill it after their grace period). */
+const SHUTDOWN_MS = 8_000;
 
 export interface FrontlineOptions {
   config: Config & { slack: { botToken: string } };
@@ -38,7 +41,7 @@ export interface Frontline {
   database: Database;
   /** Sends whatever the outbox holds now and waits for it (tests, shutdown). */
   flush(): Promise<void>;
-  /** One sweep now: fire due timers, then send what they queued (tests). */
+  /** One sweep now: fire due timers and digests, then send what they queued and wait for it (tests). */
   sweep(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -48,13 +51,14 @@ export async function startFrontline(options: FrontlineOptions): Promise<Frontli
   const { config } = options;
   const log = options.log ?? createLogger(config.logLevel);
   const matrix = options.matrix ?? readRoutingFile(config.routingFile);
-  const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, log));
-  const identity = await botIdentity(client, config.slack.apiUrl);
+  const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, log, config.slack.timeoutMs));
+  const identity = await botIdentity(client, config.slack.apiUrl, config.slack.timeoutMs);
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: options.inMemory ? undefined : config.dataDir,
     template: typeof options.inMemory === 'object' ? options.inMemory.template : undefined,
     onLockLost: (error) => log.error({ err: error }, 'another process took over DATA_DIR; /healthz now fails'),
+    onWait: (message) => log.warn(message),
   });
   try {
     return await serve(options, { log, matrix, client, identity, database });
@@ -86,7 +90,9 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   const metrics = createMetrics(database.db, ctx.now);
   // How long a claimed timer or message stays with the instance that took it before others may take it over.
   const leaseMs = Math.min(60_000, Math.max(5_000, 12 * config.sweepIntervalMs));
-  worker = new OutboxWorker(ctx, outboxSender(ctx, client), { onResult: metrics.countSend, leaseMs });
+  worker = new OutboxWorker(ctx, outboxSender(ctx, client, fetchWithin(config.slack.timeoutMs)), {
+    onResult: metrics.countSend, leaseMs, sendTimeoutMs: 4 * config.slack.timeoutMs,
+  });
 
   const app = createSlackApp({ ...config.slack, identity, port: config.port, log, healthy: database.ping, metrics: metrics.registry });
   app.error(async (error) => {
@@ -101,8 +107,8 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     worker!.kick();
     await worker!.idle();
   };
-  const sweep = sweepTask(ctx, flush, metrics, { leaseMs, graceMs: Math.max(60_000, 3 * config.sweepIntervalMs) });
-  const sweeper = startSweeper(config.sweepIntervalMs, log, [sweep]);
+  const sweepOnce = sweepTask(ctx, metrics, { leaseMs, graceMs: Math.max(60_000, 3 * config.sweepIntervalMs) });
+  const sweeper = startSweeper(config.sweepIntervalMs, log, [sweepOnce]);
   worker.kick(); // whatever an earlier run left unsent
   log.info({ port, database: database.kind, mode: config.slack.appToken ? 'socket' : 'http' }, 'frontline started');
 
@@ -112,17 +118,35 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     ctx,
     database,
     flush,
-    sweep,
-    stop: () =>
-      (stopping ??= (async () => {
-        await app.stop();
-        await inflight.drain();
-        await sweeper.stop();
-        await worker!.idle();
-        await database.close();
-        log.info('frontline stopped');
-      })()),
+    sweep: async () => {
+      await sweepOnce();
+      await flush();
+    },
+    stop: () => (stopping ??= shutDown(log, [
+      ['stop taking requests', () => app.stop()],
+      ['finish the requests in flight', () => inflight.drain()],
+      ['stop the sweeper', () => sweeper.stop()],
+      ['finish the Slack messages being sent', () => { worker!.stop(); return worker!.idle(); }],
+      ['close the database', () => database.close()],
+    ])),
   };
+}
+
+/**
+ * Runs the steps of a shutdown in order, each within its share of the time
+ * left, so that SIGTERM ends the process in time whatever is in flight (a hung
+ * Slack call, a database that stopped answering). A step that runs out of time
+ * is logged and left behind: its work is still queued, and the next start, or
+ * another instance once the leases run out, finishes it.
+ */
+async function shutDown(log: Logger, steps: Array<[string, () => Promise<unknown>]>, totalMs = SHUTDOWN_MS): Promise<void> {
+  const deadline = Date.now() + totalMs;
+  for (const [what, step] of steps) {
+    const outcome = await within(step().then(() => 'done' as const, (error: unknown) => error), Math.max(100, deadline - Date.now()));
+    if (outcome === TIMED_OUT) log.warn({ step: what }, 'shutdown step ran out of time; leaving it behind');
+    else if (outcome !== 'done') log.warn({ err: outcome, step: what }, 'shutdown step failed');
+  }
+  log.info('frontline stopped');
 }
 
 /** Who owns a team and who is in a channel, as Slack lists them, cached so busy channels stay within rate limits. */
@@ -140,8 +164,12 @@ function slackDirectories(client: WebClient, log: Logger, now: () => Date): Pick
   };
 }
 
-/** One sweep: fire due timers, claim due digest slots, send what they queued, and now and then forget old request keys. */
-function sweepTask(ctx: AppContext, flush: () => Promise<void>, metrics: Metrics, clock: { leaseMs: number; graceMs: number }) {
+/**
+ * One sweep: fire due timers, claim due digest slots, and now and then forget
+ * old request keys. It queues messages and kicks the outbox, and never waits for
+ * them to be delivered: a slow Slack must not hold up the clock.
+ */
+function sweepTask(ctx: AppContext, metrics: Metrics, clock: { leaseMs: number; graceMs: number }) {
   const sendDueDigests = digestSender(ctx, clock.graceMs);
   let prunedAt = 0;
   return async () => {
@@ -149,7 +177,7 @@ function sweepTask(ctx: AppContext, flush: () => Promise<void>, metrics: Metrics
     try {
       await fireDueTimers(ctx, clock);
       await sendDueDigests();
-      await flush();
+      ctx.kickOutbox();
       if (ctx.now().getTime() - prunedAt > HOUR_MS) {
         prunedAt = ctx.now().getTime();
         await forgetOldRequests(ctx.db, new Date(prunedAt - 24 * HOUR_MS));

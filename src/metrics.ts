@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from './db/client.js';
 import { countByStatus } from './db/issue-queries.js';
-import { pendingCount } from './db/outbox-store.js';
+import { failedCounts, pendingCount } from './db/outbox-store.js';
 import { countDueTimers } from './db/timer-store.js';
 import type { IssueStatus } from './domain/issue/issue.js';
 
@@ -40,6 +40,16 @@ export function createMetrics(db: Db, now: () => Date) {
     registers: [registry],
     async collect() {
       this.set(await pendingCount(db));
+    },
+  });
+  new Gauge({
+    name: 'frontline_outbox_failed',
+    help: 'Slack messages given up on (each was reported to a person); `frontline outbox` lists them',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { kind, n } of await failedCounts(db)) this.set({ kind }, n);
     },
   });
   const sends = new Counter({

@@ -8,6 +8,7 @@ import type { Change, Outcome } from '../domain/issue/change.js';
 import type { Issue } from '../domain/issue/issue.js';
 import { refuse, refusalFor, type Actor, type IssueAction, type Refusal } from '../domain/issue/rules.js';
 import type { AppContext } from './context.js';
+import { transact } from './request-deadline.js';
 
 /**
  * What an action on an issue came to: refused (with a stable code), done, or
@@ -66,7 +67,7 @@ export async function actOnIssue(
   if (!current) return notFound();
   const actor = await actorFor(ctx, current, userId);
   let happened: string[] = [];
-  const outcome = await ctx.db.transaction(async (tx): Promise<IssueOutcome> => {
+  const outcome = await transact(ctx, async (tx): Promise<IssueOutcome> => {
     const issue = (await lockIssue(tx, issueId))!;
     if (requestKey && (await requestSeen(tx, requestKey))) return { ok: true, issue, changed: false, repeat: true };
     const now = ctx.now();

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import type { Matrix } from '../domain/routing/matrix.js';
 import type { OwnerDirectory } from './owner-directory.js';
+import type { RequestDeadline } from './request-deadline.js';
 
 /** What use cases need from the world. Tests build it with a fixed clock. */
 export interface AppContext {
@@ -14,4 +15,6 @@ export interface AppContext {
   log: Logger;
   /** Asks the outbox sender to run now rather than at the next sweep. */
   kickOutbox: () => void;
+  /** Set for the work of one Slack request (see request-deadline.ts); unset for background work. */
+  deadline?: RequestDeadline;
 }

@@ -1,9 +1,11 @@
 import { lockIssue } from '../db/issue-store.js';
-import { markFailed, markSent } from '../db/outbox-store.js';
+import { enqueue, markFailed, markSent } from '../db/outbox-store.js';
 import type { OutboxRow } from '../db/schema.js';
-import { cardPosted, deliveryFailed } from '../domain/issue/delivery.js';
+import { cardPosted, deliveryFailed, recipientOf } from '../domain/issue/delivery.js';
 import type { PostedCard } from '../domain/issue/issue.js';
 import type { MessageOf, OutboxMessage } from '../domain/outbox-message.js';
+import { named } from '../domain/routing/matrix.js';
+import { isUserId } from '../domain/slack-ids.js';
 import { storeChange } from './act-on-issue.js';
 import type { AppContext } from './context.js';
 
@@ -23,17 +25,34 @@ export async function recordCardPosted(ctx: AppContext, row: OutboxRow, post: Me
 }
 
 /**
- * A message Slack refused for good: marked failed, recorded on its issue, and
- * when the team channel itself refuses Frontline, told to people who can fix it.
+ * A message given up on: marked failed, recorded on its issue, and told to a
+ * person who can act (see deliveryFailed). A digest that cannot be delivered is
+ * told to the first escalation tier of the teams it covers; a Home tab that
+ * cannot be refreshed is only counted and listed, as the next change refreshes it.
  */
 export async function recordDeliveryFailed(ctx: AppContext, row: OutboxRow, message: OutboxMessage | undefined, error: string): Promise<void> {
   const now = ctx.now();
   await ctx.db.transaction(async (tx) => {
-    await markFailed(tx, row.id, error);
-    if (!message || !row.issueId) return;
+    await markFailed(tx, row.id, error, now);
+    if (message?.kind === 'digest') {
+      await enqueue(tx, now, ...digestUndelivered(ctx, message, row.lane, error));
+      return;
+    }
+    if (!row.issueId) return;
     const issue = (await lockIssue(tx, row.issueId))!;
-    await storeChange(tx, deliveryFailed(issue, message, row.lane, error), now, { replan: false });
+    await storeChange(tx, deliveryFailed(issue, { kind: row.kind, lane: row.lane, message }, error), now, { replan: false });
   });
-  ctx.log.warn({ issue: row.issueId ? `ESC-${row.issueId}` : undefined, kind: row.kind, error }, 'slack message not delivered');
+  ctx.log.warn({ issue: row.issueId ? `ESC-${row.issueId}` : undefined, kind: row.kind, outbox: row.id, error }, 'slack message given up on and reported');
   ctx.kickOutbox();
+}
+
+function digestUndelivered(ctx: AppContext, digest: MessageOf<'digest'>, lane: string, error: string): OutboxMessage[] {
+  const configured = ctx.matrix.digests.find((d) => d.name === digest.name);
+  const teams = (configured?.teams ?? Object.keys(ctx.matrix.teams)).map((t) => named(ctx.matrix.teams, t)).filter((t) => t !== undefined);
+  const leads = new Set(teams.flatMap((t) => t.escalation.ack[0]?.notify.filter(isUserId) ?? []));
+  const recipient = recipientOf(lane);
+  leads.delete(recipient);
+  return [...leads].map((user) => ({
+    kind: 'undelivered_dm', user, failed: { kind: 'digest', recipient, error, passOn: null, digest: digest.name },
+  }));
 }

@@ -5,6 +5,7 @@ import type { Issue, UnclaimedIssue } from '../domain/issue/issue.js';
 import { routeWithReasons } from '../domain/routing/route-issue.js';
 import { storeChange } from './act-on-issue.js';
 import type { AppContext } from './context.js';
+import { transact } from './request-deadline.js';
 
 export interface FileIssueInput extends Omit<Filing, 'details' | 'customerRef' | 'agentChannel' | 'responseUrl'> {
   details?: string;
@@ -36,7 +37,7 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
   };
   // Routing runs once per filing: its reasons go into the timeline, its result into the issue.
   const { routed, route } = routeWithReasons(ctx.matrix, filing, now);
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await transact(ctx, async (tx) => {
     if (!(await rememberRequest(tx, input.requestKey, now))) {
       return { issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true };
     }

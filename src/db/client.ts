@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -8,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { TIMED_OUT, within } from '../time-limit.js';
 import { lockDataDir } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
@@ -17,14 +19,26 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** PGlite only: its whole data directory, to start copies from (see DatabaseOptions.template). */
-  dump?: () => Promise<Blob>;
   /** True while the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /** PGlite only: its whole data directory, to start copies from (see DatabaseOptions.template). */
+  dump?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
+/** A database that cannot be opened, said in one line that names the setting to fix. */
+export class DatabaseStartError extends Error {}
+
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/** How long start-up waits for a database that accepted the connection to answer, before saying so. */
+const ANSWER_TIMEOUT_MS = 15_000;
+
+/**
+ * One key for every Frontline instance sharing a Postgres: whoever holds it
+ * applies the migrations, and the others wait, then find nothing left to do.
+ */
+const MIGRATION_LOCK = 0x46524f4e; // "FRON"
 
 export interface DatabaseOptions {
   /** postgres:// URL; without it the embedded PGlite is used. */
@@ -38,13 +52,15 @@ export interface DatabaseOptions {
   template?: Blob;
   /** Called if another process takes over DATA_DIR's lock; from then on `ping` answers false. */
   onLockLost?: (error: Error) => void;
+  /** Told why start-up waits, when it has to (a lock left by a crashed process). */
+  onWait?: (message: string) => void;
 }
 
 /** Opens the database and applies pending migrations. Both drivers go through the same drizzle code. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.url ? openPostgres(options.url) : await openPglite(options.dataDir, options.onLockLost, options.template);
+  const database = options.url ? await openPostgres(options.url) : await openPglite(options);
   try {
-    if (database.kind === 'postgres') await migratePostgres(database.db as never, { migrationsFolder });
+    if (database.kind === 'postgres') await migrateSerialised(database, options.url!);
     else await migratePglite(database.db as never, { migrationsFolder });
   } catch (error) {
     await database.close();
@@ -53,15 +69,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return database;
 }
 
-async function openPglite(dataDir?: string, onLockLost?: (error: Error) => void, template?: Blob): Promise<Database> {
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const { dataDir, onLockLost, template } = options;
   let lockLost = false;
   let release: (() => Promise<void>) | undefined;
   if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
+    checkWritable(dataDir);
     release = await lockDataDir(dataDir, (error) => {
       lockLost = true;
       onLockLost?.(error);
-    });
+    }, options.onWait);
   }
   const client = await (dataDir ? PGlite.create(dataDir) : PGlite.create({ loadDataDir: template })).catch(async (error: unknown) => {
     await release?.();
@@ -81,13 +98,90 @@ async function openPglite(dataDir?: string, onLockLost?: (error: Error) => void,
   };
 }
 
-function openPostgres(url: string): Database {
-  // Notices (e.g. "relation already exists, skipping") are not errors; keep them out of the logs.
-  // JIT compiling costs tens of milliseconds per report query and saves nothing on the few thousand rows they read.
-  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10, connection: { jit: 'off' } });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
-  return { db, kind: 'postgres', ping: () => ping(db), close: () => client.end({ timeout: 5 }) };
+/**
+ * DATA_DIR must exist and take writes before PGlite is pointed at it: PGlite
+ * on a directory it cannot write spins instead of failing.
+ */
+function checkWritable(dataDir: string): void {
+  const probe = join(dataDir, `.frontline-write-check-${process.pid}`);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(probe, 'ok');
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new DatabaseStartError(`DATA_DIR ${dataDir} is not a directory Frontline can write to (${e.code ?? e.message}): `
+      + 'point DATA_DIR at a writable directory, or set DATABASE_URL to use Postgres.');
+  }
 }
+
+async function openPostgres(url: string): Promise<Database> {
+  const client = postgres(url, {
+    max: 10,
+    // Notices (e.g. "relation already exists, skipping") are not errors; keep them out of the logs.
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: {
+      // JIT compiling costs tens of milliseconds per report query and saves nothing on the few thousand rows they read.
+      jit: 'off',
+      // A transaction left open by a process that died releases its locks after a minute.
+      idle_in_transaction_session_timeout: 60_000,
+    },
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const database: Database = { db, kind: 'postgres', ping: () => ping(db), close: () => client.end({ timeout: 5 }) };
+  const answered = await within(client`select 1`.then(() => undefined, (error: unknown) => error), ANSWER_TIMEOUT_MS);
+  if (answered !== undefined) {
+    await client.end({ timeout: 1 }).catch(() => undefined);
+    throw new DatabaseStartError(`DATABASE_URL ${withoutPassword(url)}: ${answered === TIMED_OUT
+      ? `the server accepted the connection but did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`
+      : connectionProblem(answered)}.`);
+  }
+  return database;
+}
+
+/**
+ * Applies migrations while holding an advisory lock, so that several instances
+ * started together on an empty database do not race to create the same tables.
+ * The lock is taken on one reserved connection and released when done.
+ */
+async function migrateSerialised(database: Database, url: string): Promise<void> {
+  // An instance stuck while holding the lock must not hold up the others' start for ever.
+  const lockClient = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, connection: { statement_timeout: 20_000 } });
+  try {
+    await lockClient`select pg_advisory_lock(${MIGRATION_LOCK})`.catch((error: unknown) => {
+      throw new DatabaseStartError(`DATABASE_URL ${withoutPassword(url)}: waited 20 s for another instance to finish migrating (${connectionProblem(error)}).`);
+    });
+    await migratePostgres(database.db as never, { migrationsFolder });
+  } finally {
+    await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => undefined);
+    await lockClient.end({ timeout: 1 }).catch(() => undefined);
+  }
+}
+
+/** Why Postgres could not be reached, in words: refused, authentication, no such database, unknown host, timeout. */
+export function connectionProblem(error: unknown): string {
+  const e = error as { code?: string; message?: string; hostname?: string; address?: string; port?: number };
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return `the connection was refused (${e.address ?? 'host'}:${e.port ?? ''}): is Postgres running there?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `unknown host ${e.hostname ?? ''}`.trimEnd();
+    case 'CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return 'the connection timed out';
+    case '28P01':
+    case '28000':
+      return `authentication failed (${e.message ?? 'check the user and password'})`;
+    case '3D000':
+      return `no such database (${e.message ?? ''})`;
+    default:
+      return `${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`;
+  }
+}
+
+const withoutPassword = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 async function ping(db: Db): Promise<boolean> {
   try {

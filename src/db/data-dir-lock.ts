@@ -15,7 +15,7 @@ const STALE_MS = 10_000;
  * it over, so a restart right after a crash succeeds.
  * Returns the release function.
  */
-export async function lockDataDir(dir: string, onLost: (error: Error) => void): Promise<() => Promise<void>> {
+export async function lockDataDir(dir: string, onLost: (error: Error) => void, onWait: (message: string) => void = () => {}): Promise<() => Promise<void>> {
   const lockfilePath = join(dir, 'frontline.lock');
   const lock = (retries: number) => lockfile.lock(dir, {
     lockfilePath, stale: STALE_MS, update: REFRESH_MS, onCompromised: onLost,
@@ -25,10 +25,13 @@ export async function lockDataDir(dir: string, onLost: (error: Error) => void): 
     return await lock(0);
   } catch (error) {
     if (!isLocked(error)) throw error;
+    onWait(`DATA_DIR ${dir} is locked; checking whether its holder is alive (${(REFRESH_MS + 500) / 1000} s)`);
     const seen = refreshedAt(lockfilePath);
     await setTimeout(REFRESH_MS + 500);
     const now = refreshedAt(lockfilePath);
     if (now !== undefined && now !== seen) throw inUse(dir);
+    onWait(`DATA_DIR ${dir} was left locked by a process that stopped (a crash or kill -9): `
+      + `waiting up to ${STALE_MS / 1000} s for the lock to go stale, then taking it over`);
     return lock(Math.ceil(STALE_MS / 1000) + 1).catch((again: unknown) => {
       throw isLocked(again) ? inUse(dir) : again;
     });

@@ -1,68 +1,141 @@
-import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { COALESCING, issueOf, laneOf, payloadOf, type OutboxMessage } from '../domain/outbox-message.js';
 import type { Db, Tx } from './client.js';
-import { outbox, type OutboxRow } from './schema.js';
+import { outbox, outboxLanes, type OutboxRow } from './schema.js';
 
-/** Queues messages to be sent after the transaction commits, each in its lane. */
+/**
+ * The outbox, lane by lane. Messages are queued in the transaction that records
+ * the change they report; senders claim whole lanes and send their messages in
+ * order, so one channel's messages stay in order while other channels go on.
+ */
+
+/** Queues messages to be sent after the transaction commits, each in its lane, and marks their lanes as having work. */
 export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
   const rows = messages.map((m) => ({ issueId: issueOf(m), kind: m.kind, payload: payloadOf(m), lane: laneOf(m) }));
   const plain = rows.filter((r) => !COALESCING.has(r.kind));
   if (plain.length) await tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now })));
   for (const r of rows.filter((r) => COALESCING.has(r.kind))) {
-    // Skip when the same message waits unsent and not yet taken: it will show this change too.
+    // Skip when the same message waits and no send of it has started: it will show this change too.
     await tx.execute(sql`insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
       select ${r.issueId}::integer, ${r.kind}, ${JSON.stringify(r.payload)}::jsonb, ${r.lane},
         ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-      where not exists (select 1 from outbox where lane = ${r.lane} and kind = ${r.kind}
-        and status = 'pending' and locked_until is null)`);
+      where not exists (select 1 from outbox where lane = ${r.lane} and kind = ${r.kind} and status = 'pending' and attempts = 0)`);
   }
+  const lanes = [...new Set(rows.map((r) => r.lane))].sort(); // a fixed order, so concurrent enqueues cannot deadlock
+  await tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: now, version: 1 })))
+    .onConflictDoUpdate({
+      target: outboxLanes.lane,
+      set: {
+        availableAt: sql`least(coalesce(${outboxLanes.availableAt}, excluded.available_at), excluded.available_at)`,
+        version: sql`${outboxLanes.version} + 1`,
+      },
+    });
+}
+
+export interface ClaimedLane {
+  lane: string;
+  version: number;
 }
 
 /**
- * Claims due messages for sending: only the oldest unsent message of each lane,
- * so one channel's messages go out in order. FOR UPDATE SKIP LOCKED lets several
- * instances claim side by side without taking the same row; the lease
- * (locked_until) hands a crashed instance's claims to the others once it expires.
+ * Claims lanes whose next message may go now. FOR UPDATE SKIP LOCKED lets
+ * instances claim side by side without taking the same lane; the lease
+ * (locked_until) hands a crashed instance's lanes to the others once it runs
+ * out. Uses outbox_lanes_due_idx: the cost does not grow with the backlog.
  */
-export async function claimDue(db: Db, now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.status, 'pending'),
-          lte(outbox.availableAt, now),
-          or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, now)),
-          sql`not exists (select 1 from outbox earlier where earlier.lane = ${outbox.lane}
-                and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
-        ),
-      )
-      .orderBy(outbox.id)
-      .limit(limit)
-      .for('update', { of: outbox, skipLocked: true });
-    if (due.length === 0) return [];
-    return tx
-      .update(outbox)
-      .set({ lockedUntil: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due.map((d) => d.id)))
-      .returning();
-  });
+export async function claimLanes(db: Db, now: Date, limit: number, leaseMs: number, skip: string[] = []): Promise<ClaimedLane[]> {
+  if (limit <= 0) return [];
+  const rows = await db.execute(sql`update outbox_lanes l set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
+    from (select lane from outbox_lanes
+      where available_at <= ${now.toISOString()}::timestamptz
+        and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
+        ${skip.length ? sql`and lane not in (${sql.join(skip.map((s) => sql`${s}`), sql`, `)})` : sql``}
+      order by available_at limit ${limit} for update skip locked) due
+    where l.lane = due.lane returning l.lane, l.version`);
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as Array<{ lane: string; version: number | string }>;
+  return list.map((r) => ({ lane: r.lane, version: Number(r.version) }));
+}
+
+/** Keeps a claimed lane while its messages are being sent. */
+export async function extendLease(db: Db, lane: string, until: Date): Promise<void> {
+  await db.update(outboxLanes).set({ lockedUntil: until }).where(eq(outboxLanes.lane, lane));
+}
+
+/** The next messages of a lane, oldest first (outbox_lane_pending_idx). */
+export async function headOf(db: Db, lane: string, limit: number): Promise<OutboxRow[]> {
+  return db.select().from(outbox).where(and(eq(outbox.lane, lane), eq(outbox.status, 'pending'))).orderBy(asc(outbox.id)).limit(limit);
+}
+
+/**
+ * Hands a lane back. `nextAt` is when its head may go (a wait or a backoff), or
+ * null when the sender found nothing left: the lane then goes idle, unless
+ * something was queued since the claim (its version moved), in which case it
+ * stays due and is claimed again.
+ */
+export async function releaseLane(db: Db, claimed: ClaimedLane, nextAt: Date | null): Promise<void> {
+  if (nextAt) {
+    await db.update(outboxLanes).set({ availableAt: nextAt, lockedUntil: null }).where(eq(outboxLanes.lane, claimed.lane));
+    return;
+  }
+  const idled = await db.update(outboxLanes).set({ availableAt: null, lockedUntil: null })
+    .where(and(eq(outboxLanes.lane, claimed.lane), eq(outboxLanes.version, claimed.version))).returning({ lane: outboxLanes.lane });
+  if (idled.length === 0) await db.update(outboxLanes).set({ lockedUntil: null }).where(eq(outboxLanes.lane, claimed.lane));
+}
+
+/** Counts a send as started, before calling Slack: after a crash, the next attempt knows to look before posting. */
+export async function startAttempt(db: Db, id: number): Promise<OutboxRow> {
+  const [row] = await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, id)).returning();
+  return row!;
 }
 
 export async function markSent(db: Db | Tx, id: number, now: Date): Promise<void> {
-  await db.update(outbox).set({ status: 'sent', sentAt: now, lockedUntil: null }).where(eq(outbox.id, id));
+  await db.update(outbox).set({ status: 'sent', sentAt: now }).where(eq(outbox.id, id));
 }
 
-export async function retryLater(db: Db, id: number, at: Date, error: string): Promise<void> {
-  await db.update(outbox).set({ availableAt: at, lockedUntil: null, lastError: error }).where(eq(outbox.id, id));
+/** Puts a message off until `at`. A transient failure counts towards giving up; a rate limit does not. */
+export async function retryLater(db: Db, id: number, at: Date, error: string, failed: { now: Date } | null): Promise<void> {
+  await db.update(outbox).set({
+    availableAt: at,
+    lastError: error,
+    ...(failed ? { failures: sql`${outbox.failures} + 1`, firstFailedAt: sql`coalesce(${outbox.firstFailedAt}, ${failed.now.toISOString()}::timestamptz)` } : {}),
+  }).where(eq(outbox.id, id));
 }
 
-export async function markFailed(db: Db | Tx, id: number, error: string): Promise<void> {
-  await db.update(outbox).set({ status: 'failed', lockedUntil: null, lastError: error }).where(eq(outbox.id, id));
+export async function markFailed(db: Db | Tx, id: number, error: string, now: Date): Promise<void> {
+  await db.update(outbox).set({ status: 'failed', lastError: error, failedAt: now }).where(eq(outbox.id, id));
 }
 
 export async function pendingCount(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.status, 'pending'));
+  const [row] = await db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending'));
   return row!.n;
+}
+
+/** Messages given up on, per kind: for /metrics. */
+export async function failedCounts(db: Db): Promise<Array<{ kind: string; n: number }>> {
+  return db.select({ kind: outbox.kind, n: count() }).from(outbox).where(eq(outbox.status, 'failed')).groupBy(outbox.kind);
+}
+
+/** Messages given up on, the latest first: what `frontline outbox` lists. */
+export async function failedMessages(db: Db, limit: number): Promise<OutboxRow[]> {
+  return db.select().from(outbox).where(eq(outbox.status, 'failed')).orderBy(desc(outbox.failedAt), desc(outbox.id)).limit(limit);
+}
+
+/**
+ * Puts given-up messages back in their lanes, as new, to be sent at once:
+ * `frontline outbox retry`. Returns the ids requeued.
+ */
+export async function requeueFailed(db: Db, ids: number[] | 'all', now: Date): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    const where = ids === 'all' ? eq(outbox.status, 'failed') : and(eq(outbox.status, 'failed'), inArray(outbox.id, ids));
+    const rows = await tx.update(outbox)
+      .set({ status: 'pending', failures: 0, firstFailedAt: null, failedAt: null, availableAt: now, attempts: 0 })
+      .where(where).returning({ id: outbox.id, lane: outbox.lane });
+    const lanes = [...new Set(rows.map((r) => r.lane))].sort();
+    if (lanes.length) {
+      await tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: now, version: 1 })))
+        .onConflictDoUpdate({ target: outboxLanes.lane, set: { availableAt: now, version: sql`${outboxLanes.version} + 1` } });
+    }
+    return rows.map((r) => r.id);
+  });
 }

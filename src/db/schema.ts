@@ -169,17 +169,44 @@ export const outbox = pgTable(
     issueId: integer('issue_id').references(() => issues.id),
     kind: text('kind').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
-    /** Messages in one lane (a channel) go out in order. */
+    /** Messages in one lane (a channel, or one person's DMs) go out in order. */
     lane: text('lane').notNull(),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+    /** Sends started; after one whose outcome is unknown, the next looks before posting again. */
     attempts: integer('attempts').notNull().default(0),
+    /** Transient failures in a row (rate limits are waits, not failures); given up 24 hours after the first. */
+    failures: integer('failures').notNull().default(0),
+    firstFailedAt: at('first_failed_at'),
     availableAt: at('available_at').notNull(),
-    lockedUntil: at('locked_until'),
     lastError: text('last_error'),
     createdAt: at('created_at').notNull(),
     sentAt: at('sent_at'),
+    /** When the message was given up on (status failed), and reported to a person. */
+    failedAt: at('failed_at'),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.availableAt), index('outbox_lane_idx').on(t.lane, t.id)],
+  (t) => [
+    // The head of a lane, whatever the backlog: the next pending message by id.
+    index('outbox_lane_pending_idx').on(t.lane, t.id).where(sql`${t.status} = 'pending'`),
+    index('outbox_failed_idx').on(t.failedAt).where(sql`${t.status} = 'failed'`),
+  ],
+);
+
+/**
+ * One row per lane that has ever had a message. A lane with something to send
+ * has `available_at` set (when its head may go); a sender claims the lane with
+ * FOR UPDATE SKIP LOCKED and a lease, and sends its messages one by one.
+ * `version` goes up with every message queued, so a sender that found the lane
+ * empty can tell whether something arrived meanwhile.
+ */
+export const outboxLanes = pgTable(
+  'outbox_lanes',
+  {
+    lane: text('lane').primaryKey(),
+    availableAt: at('available_at'),
+    lockedUntil: at('locked_until'),
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [index('outbox_lanes_due_idx').on(t.availableAt).where(sql`${t.availableAt} is not null`)],
 );
 
 export type IssueRow = typeof issues.$inferSelect;

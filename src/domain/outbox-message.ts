@@ -30,6 +30,19 @@ const movedFrom = z.object({ team: z.string(), channel: z.string(), ts: z.string
 export type MovedFrom = z.infer<typeof movedFrom>;
 
 const issueId = z.number().int().positive();
+
+/**
+ * What could not be delivered, to whom and why, with what the reader should pass
+ * on (the resolution note, the question for the customer) when that was the point.
+ */
+const failedMessage = z.object({
+  kind: z.string(),
+  recipient: z.string(),
+  error: z.string(),
+  passOn: z.string().nullable(),
+  digest: z.string().optional(),
+});
+export type FailedMessage = z.infer<typeof failedMessage>;
 const about = { issueId };
 
 const messageSchema = z.discriminatedUnion('kind', [
@@ -49,6 +62,9 @@ const messageSchema = z.discriminatedUnion('kind', [
   // To people in the escalation chain, or anyone who must fix a channel.
   z.object({ kind: z.literal('tier_dm'), ...about, user: z.string(), target, tier: z.number(), late: z.boolean() }),
   z.object({ kind: z.literal('channel_problem'), ...about, user: z.string(), channel: z.string(), error: z.string() }),
+  // A message given up on, told to someone who can act: in the card's thread, or by DM.
+  z.object({ kind: z.literal('undelivered_in_thread'), ...about, channel: z.string(), failed: failedMessage }),
+  z.object({ kind: z.literal('undelivered_dm'), issueId: issueId.optional(), user: z.string(), failed: failedMessage }),
   // About a person or a period rather than one issue.
   z.object({ kind: z.literal('publish_home'), audience: z.string() }),
   z.object({ kind: z.literal('digest'), name: z.string(), to: z.string(), from: z.iso.datetime(), until: z.iso.datetime(), late: z.boolean() }),
@@ -74,6 +90,7 @@ export function laneOf(message: OutboxMessage): string {
     case 'thread_note':
     case 'resolution_in_thread':
     case 'cc_notice':
+    case 'undelivered_in_thread':
       return message.channel;
     case 'card_moved':
       return message.from.channel;
@@ -85,6 +102,7 @@ export function laneOf(message: OutboxMessage): string {
       return dm(message.agentId);
     case 'tier_dm':
     case 'channel_problem':
+    case 'undelivered_dm':
       return dm(message.user);
     case 'publish_home':
       return `home:${message.audience}`;
@@ -94,7 +112,7 @@ export function laneOf(message: OutboxMessage): string {
 }
 
 /** The issue a message is about, if any: what a failed delivery is recorded on. */
-export const issueOf = (message: OutboxMessage): number | null => ('issueId' in message ? message.issueId : null);
+export const issueOf = (message: OutboxMessage): number | null => ('issueId' in message && message.issueId ? message.issueId : null);
 
 /** Reads a stored message back; a row that no longer fits its kind is a bug to report, not to send. */
 export function readOutboxMessage(kind: string, issueId: number | null, payload: unknown): OutboxMessage | { unreadable: string } {

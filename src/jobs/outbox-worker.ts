@@ -1,35 +1,59 @@
 import type { AppContext } from '../app/context.js';
 import { recordDeliveryFailed } from '../app/delivery-results.js';
-import { readOutboxMessage } from '../domain/outbox-message.js';
-import { claimDue, markSent, retryLater } from '../db/outbox-store.js';
+import { claimLanes, extendLease, headOf, markSent, releaseLane, retryLater, startAttempt, type ClaimedLane } from '../db/outbox-store.js';
 import type { OutboxRow } from '../db/schema.js';
+import { readOutboxMessage } from '../domain/outbox-message.js';
 import { classifySlackError } from '../slack/slack-errors.js';
 import type { Sent } from '../slack/outbox-sender.js';
 import type { SendResult } from '../metrics.js';
+import { TIMED_OUT, within } from '../time-limit.js';
 
 export interface OutboxWorkerOptions {
-  batch?: number;
-  /** How long a claim holds before another instance may take the message over. */
+  /** Lanes this instance sends at once; each lane sends its messages one by one. */
+  lanes?: number;
+  /** How long a claimed lane stays with this instance before another may take it over. */
   leaseMs?: number;
-  /** Transient failures are retried with backoff this many times, then recorded as failed. */
-  maxAttempts?: number;
+  /** Transient failures are retried with backoff for this long, then given up on and reported. */
+  giveUpAfterMs?: number;
+  /** A send that has not finished after this long counts as a transient failure. */
+  sendTimeoutMs?: number;
   /** Told of every attempt's result (metrics). */
   onResult?: (kind: string, result: SendResult) => void;
 }
 
-const backoffMs = (attempts: number) => Math.min(1000 * 2 ** (attempts - 1), 5 * 60_000);
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Messages read from a lane at a time. */
+const HEAD = 20;
+
+/** 1 s, 2 s, 4 s ... at most 5 minutes between attempts. */
+const backoffMs = (failures: number) => Math.min(1000 * 2 ** (failures - 1), 5 * 60_000);
+
+/** What one message's attempt came to: sent, given up (the lane goes on), or the lane waits until then. */
+type Delivery = 'sent' | 'given_up' | { waitUntil: Date };
+
+class SendTimeout extends Error {
+  readonly code = 'send_timeout';
+}
 
 /**
- * Sends queued Slack messages. `kick()` runs it at once after a change; the
- * sweeper calls it on an interval to pick up retries and other instances' leftovers.
- * It never throws: a failed round is logged and the next kick or sweep tries again.
+ * Sends queued Slack messages, lane by lane. Lanes are independent: a slow,
+ * rate-limited or failing channel holds up only its own messages, and a message
+ * that can never be sent is given up on (and reported to a person) so that the
+ * messages behind it go on. `kick()` starts a claim at once after a change; the
+ * sweeper kicks it on an interval to pick up retries and other instances'
+ * leftovers. It never throws: a failed round is logged and the next kick tries again.
  */
 export class OutboxWorker {
-  private running: Promise<void> | null = null;
+  private readonly active = new Map<string, Promise<void>>();
+  private claiming: Promise<void> | null = null;
   private again = false;
-  private readonly batch: number;
+  private stopped = false;
+  private wake: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private readonly maxLanes: number;
   private readonly leaseMs: number;
-  private readonly maxAttempts: number;
+  private readonly giveUpAfterMs: number;
+  private readonly sendTimeoutMs: number;
   private readonly onResult: (kind: string, result: SendResult) => void;
 
   constructor(
@@ -37,66 +61,135 @@ export class OutboxWorker {
     private readonly send: (row: OutboxRow) => Promise<Sent>,
     options: OutboxWorkerOptions = {},
   ) {
-    this.batch = options.batch ?? 20;
+    this.maxLanes = options.lanes ?? 16;
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.maxAttempts = options.maxAttempts ?? 15;
+    this.giveUpAfterMs = options.giveUpAfterMs ?? DAY_MS;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 45_000;
     this.onResult = options.onResult ?? (() => {});
   }
 
   kick(): void {
-    if (this.running) {
+    if (this.stopped) return;
+    if (this.claiming) {
       this.again = true;
       return;
     }
-    this.running = this.loop().finally(() => {
-      this.running = null;
+    this.claiming = this.claim().finally(() => {
+      this.claiming = null;
     });
   }
 
-  /** Resolves once no round is in progress (for shutdown and tests). */
+  /** Resolves once nothing is being claimed or sent (for tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.claiming || this.active.size) await Promise.allSettled([this.claiming, ...this.active.values()]);
   }
 
-  private async loop(): Promise<void> {
+  /** Claims nothing more; lanes being sent finish their current message. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.wake);
+  }
+
+  private async claim(): Promise<void> {
     do {
       this.again = false;
       try {
-        while ((await this.round()) > 0);
+        const lanes = await claimLanes(this.ctx.db, this.ctx.now(), this.maxLanes - this.active.size, this.leaseMs, [...this.active.keys()]);
+        for (const lane of lanes) this.start(lane);
       } catch (error) {
-        this.ctx.log.error({ err: error }, 'outbox round failed; will retry at the next sweep');
+        this.ctx.log.error({ err: error }, 'could not claim outbox lanes; will retry at the next sweep');
       }
-    } while (this.again);
+    } while (this.again && !this.stopped);
   }
 
-  /** Claims and sends one batch; returns how many were claimed. */
-  private async round(): Promise<number> {
-    const rows = await claimDue(this.ctx.db, this.ctx.now(), this.batch, this.leaseMs);
-    await Promise.all(rows.map((row) => this.deliver(row)));
-    return rows.length;
+  private start(claimed: ClaimedLane): void {
+    const task = this.drain(claimed)
+      .catch((error: unknown) => this.ctx.log.error({ err: error, lane: claimed.lane }, 'outbox lane failed; its lease will hand it on'))
+      .finally(() => {
+        this.active.delete(claimed.lane);
+        this.kick();
+      });
+    this.active.set(claimed.lane, task);
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  /** Sends a lane's messages in order until it is empty, must wait, or this instance stops. */
+  private async drain(claimed: ClaimedLane): Promise<void> {
+    let leaseFrom = this.ctx.now().getTime();
+    for (;;) {
+      const rows = await headOf(this.ctx.db, claimed.lane, HEAD);
+      if (rows.length === 0) return releaseLane(this.ctx.db, claimed, null);
+      for (const row of rows) {
+        const now = this.ctx.now();
+        if (this.stopped) return releaseLane(this.ctx.db, claimed, now);
+        if (row.availableAt > now) return this.releaseUntil(claimed, row.availableAt);
+        const delivery = await this.deliver(row);
+        if (typeof delivery === 'object') return this.releaseUntil(claimed, delivery.waitUntil);
+        if (this.ctx.now().getTime() - leaseFrom > this.leaseMs / 2) {
+          leaseFrom = this.ctx.now().getTime();
+          await extendLease(this.ctx.db, claimed.lane, new Date(leaseFrom + this.leaseMs));
+        }
+      }
+    }
+  }
+
+  /** Hands the lane back until `at`, and wakes this instance then rather than at the next sweep. */
+  private async releaseUntil(claimed: ClaimedLane, at: Date): Promise<void> {
+    await releaseLane(this.ctx.db, claimed, at);
+    const when = at.getTime();
+    if (when >= this.wakeAt || this.stopped) return;
+    clearTimeout(this.wake);
+    this.wakeAt = when;
+    this.wake = setTimeout(() => {
+      this.wakeAt = Infinity;
+      this.kick();
+    }, Math.max(0, when - this.ctx.now().getTime() + 5));
+    this.wake.unref();
+  }
+
+  private async deliver(pending: OutboxRow): Promise<Delivery> {
+    const row = await startAttempt(this.ctx.db, pending.id);
     const log = this.ctx.log.child({ issue: row.issueId ? `ESC-${row.issueId}` : undefined, kind: row.kind, outbox: row.id });
     try {
-      const sent = await this.send(row);
+      const sent = await this.withTimeout(this.send(row));
       if (!sent?.recorded) await markSent(this.ctx.db, row.id, this.ctx.now());
       this.onResult(row.kind, 'sent');
       log.debug({ skipped: sent?.skipped }, 'slack message sent');
+      return 'sent';
     } catch (error) {
-      const failure = classifySlackError(error);
-      const now = this.ctx.now().getTime();
-      if (failure.kind === 'permanent' || row.attempts >= this.maxAttempts) {
-        log.warn({ err: error }, 'giving up on a slack message');
-        this.onResult(row.kind, 'failed');
-        const message = readOutboxMessage(row.kind, row.issueId, row.payload);
-        await recordDeliveryFailed(this.ctx, row, 'unreadable' in message ? undefined : message, failure.error);
-      } else {
-        this.onResult(row.kind, 'retried');
-        const delay = failure.kind === 'ratelimited' ? failure.retryAfterMs : backoffMs(row.attempts);
-        log.info({ error: failure.error, retryInMs: delay, attempt: row.attempts }, 'slack message will be retried');
-        await retryLater(this.ctx.db, row.id, new Date(now + delay), failure.error);
-      }
+      return this.failed(row, error, log);
     }
+  }
+
+  private async failed(row: OutboxRow, error: unknown, log: AppContext['log']): Promise<Delivery> {
+    const failure = error instanceof SendTimeout ? { kind: 'transient' as const, error: error.code } : classifySlackError(error);
+    const now = this.ctx.now();
+    if (failure.kind === 'ratelimited') {
+      // Waiting out a rate limit is not a failure: it never counts towards giving up.
+      this.onResult(row.kind, 'retried');
+      const waitUntil = new Date(now.getTime() + failure.retryAfterMs);
+      await retryLater(this.ctx.db, row.id, waitUntil, failure.error, null);
+      return { waitUntil };
+    }
+    const gaveUpOnRetries = failure.kind === 'transient' && row.firstFailedAt !== null && now.getTime() - row.firstFailedAt.getTime() >= this.giveUpAfterMs;
+    if (failure.kind === 'transient' && !gaveUpOnRetries) {
+      this.onResult(row.kind, 'retried');
+      const waitUntil = new Date(now.getTime() + backoffMs(row.failures + 1));
+      log.info({ error: failure.error, retryAt: waitUntil, failures: row.failures + 1 }, 'slack message will be retried');
+      await retryLater(this.ctx.db, row.id, waitUntil, failure.error, { now });
+      return { waitUntil };
+    }
+    // Refused for good, unexpected, or failing for a day: give up, tell a person, and let the lane go on.
+    this.onResult(row.kind, 'failed');
+    if (failure.kind === 'unexpected') log.error({ err: error }, 'slack message failed unexpectedly; giving up on it');
+    else log.warn({ error: failure.error }, 'giving up on a slack message');
+    const message = readOutboxMessage(row.kind, row.issueId, row.payload);
+    await recordDeliveryFailed(this.ctx, row, 'unreadable' in message ? undefined : message, failure.error);
+    return 'given_up';
+  }
+
+  private async withTimeout<T>(work: Promise<T>): Promise<T> {
+    const result = await within(work, this.sendTimeoutMs);
+    if (result === TIMED_OUT) throw new SendTimeout(`no answer within ${this.sendTimeoutMs} ms`);
+    return result;
   }
 }

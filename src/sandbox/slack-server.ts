@@ -55,9 +55,12 @@ export interface Failure {
   status?: number;
   retryAfter?: number;
   times: number;
+  /** Only calls about this channel (or, for conversations.open and views.publish, this user). */
   channel?: string;
   /** Carry the call out, then answer with the failure anyway: a response lost on the way back. */
   afterApplying?: boolean;
+  /** Never answer: the request stays open until the caller gives up (or the sandbox stops). */
+  hang?: boolean;
 }
 
 const TRIGGER_LIFETIME_MS = 3000;
@@ -149,6 +152,19 @@ export class SlackSandbox {
     const list = this.failures.get(method) ?? [];
     list.push({ times: 1, ...failure, ...(failure.status === 429 ? { error: 'ratelimited' } : {}) });
     this.failures.set(method, list);
+  }
+
+  /** Makes the next `times` calls of `method` (optionally to one channel) hang: Slack accepted the request and never answers. */
+  hangNext(method: string, options: { channel?: string; times?: number } = {}): void {
+    this.failNext(method, { ...options, hang: true });
+  }
+
+  private takeHang(method: string, args: Json): boolean {
+    const list = this.failures.get(method) ?? [];
+    const failure = list.find((f) => f.hang && matches(f, args));
+    if (!failure) return false;
+    if (--failure.times <= 0) list.splice(list.indexOf(failure), 1);
+    return true;
   }
 
   /** chat.postMessage to `channel` beyond `perSecond` answers 429, as Slack's per-channel limit does. */
@@ -245,6 +261,10 @@ export class SlackSandbox {
     if (!url.pathname.startsWith('/api/')) return send(404, { ok: false, error: 'unknown_method' });
     const method = url.pathname.slice('/api/'.length);
     const args = parseBody(req, body);
+    if (this.takeHang(method, args)) {
+      this.calls.push({ method, args, ok: false, error: 'no_answer', status: 0 });
+      return;
+    }
     const [status, payload, headers] = this.call(method, args, req.headers.authorization);
     this.calls.push({ method, args, ok: payload.ok === true, error: payload.error, status });
     send(status, payload, headers);
@@ -269,7 +289,7 @@ export class SlackSandbox {
 
   private injectedFailure(method: string, args: Json): { answer: [number, Json, Record<string, string>?]; afterApplying: boolean } | undefined {
     const list = this.failures.get(method) ?? [];
-    const failure = list.find((f) => !f.channel || f.channel === args.channel);
+    const failure = list.find((f) => !f.hang && matches(f, args));
     if (failure) {
       if (--failure.times <= 0) list.splice(list.indexOf(failure), 1);
       const afterApplying = failure.afterApplying ?? false;
@@ -334,6 +354,9 @@ export class SlackSandbox {
     this.visible.push({ kind: 'ephemeral', ephemeral });
   }
 }
+
+/** Whether an injected failure applies to a call: any call, or one about its channel or user. */
+const matches = (failure: Failure, args: Json) => !failure.channel || failure.channel === (args.channel ?? args.users ?? args.user_id);
 
 function mrkdwnTexts(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(mrkdwnTexts);

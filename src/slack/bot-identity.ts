@@ -12,12 +12,15 @@ export interface BotIdentity {
  * with one clear line. Bolt, given the ids, then needs no auth.test of its own, whose
  * failure it would leave as an unhandled rejection.
  */
-export async function botIdentity(client: WebClient, apiUrl: string | undefined): Promise<BotIdentity> {
+export async function botIdentity(client: WebClient, apiUrl: string | undefined, timeoutMs: number): Promise<BotIdentity> {
   const who = await client.auth.test().catch((error: unknown) => {
     const refused = platformError(error);
+    const problem = classifySlackError(error).error;
     throw new Error(refused
       ? `Slack refused SLACK_BOT_TOKEN (${refused}): check the token on the app's "OAuth & Permissions" page.`
-      : `could not reach Slack at ${apiUrl ?? 'https://slack.com/api/'} (${classifySlackError(error).error}): check the network, or SLACK_API_URL.`);
+      : problem === 'timeout'
+        ? `Slack at ${apiUrl ?? 'https://slack.com/api/'} accepted the connection but did not answer within ${timeoutMs / 1000} s: check the network, or SLACK_API_URL.`
+        : `could not reach Slack at ${apiUrl ?? 'https://slack.com/api/'} (${problem}): check the network, or SLACK_API_URL.`);
   });
   if (!who.bot_id || !who.user_id) {
     throw new Error('SLACK_BOT_TOKEN is not a bot token: use the "Bot User OAuth Token" (xoxb-…).');

@@ -10,7 +10,7 @@ import { readOutboxMessage, unhandled, type OutboxMessage } from '../domain/outb
 import { isChannelId, isGroupId } from '../domain/slack-ids.js';
 import {
   agentFiled, agentPostFailed, agentRerouted, agentResolved, agentWaiting, ccNotice, channelProblem, resolutionInThread, threadNote, tierNotice,
-  type Message,
+  undeliveredNotice, type Message,
 } from './blocks/agent-messages.js';
 import { digestMessage } from './blocks/digest.js';
 import { issueCard, movedCard } from './blocks/issue-card.js';
@@ -32,7 +32,7 @@ export type Sent = { skipped?: string; recorded?: true } | void;
  * is now, so a late card update never shows stale state. Throws Slack's error
  * for the worker to classify and retry.
  */
-export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof fetch = fetch) {
+export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof fetch) {
   const dmChannels = new Map<string, string>();
   const post = postOnce(client);
 
@@ -77,6 +77,8 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
         else await dm(row, digest.to, rendered);
         return;
       }
+      case 'undelivered_dm':
+        return dm(row, message.user, undeliveredNotice(issue, message.failed, false));
       case 'publish_home': {
         const users = isGroupId(message.audience) ? await ctx.owners.usersOf([message.audience], ctx.now()) : [message.audience];
         for (const user of users) {
@@ -123,6 +125,8 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
         return dm(row, message.user, tierNotice(issue, message.target, message.tier, message.late));
       case 'channel_problem':
         return dm(row, message.user, channelProblem(issue, message.error, message.channel));
+      case 'undelivered_in_thread':
+        return inThread(row, issue, undeliveredNotice(issue, message.failed, true));
       default:
         return unhandled(message);
     }

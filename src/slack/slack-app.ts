@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { slackLogger } from '../logger.js';
 import type { BotIdentity } from './bot-identity.js';
 import { platformError } from './slack-errors.js';
+import { TIMED_OUT, within } from '../time-limit.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -15,39 +16,54 @@ export interface SlackAppOptions {
   signingSecret?: string;
   appToken?: string;
   apiUrl?: string;
+  /** SLACK_TIMEOUT_MS: no call to Slack waits longer. */
+  timeoutMs: number;
   port: number;
   log: Logger;
   healthy: () => Promise<boolean>;
   metrics: Registry;
 }
 
+/** fetch with a deadline, for the calls whose caller gives none (Bolt's respond(), response_url posts). */
+export const fetchWithin = (timeoutMs: number): typeof fetch => (input, init) =>
+  fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+
 /**
  * Web API client settings shared by Bolt's client and the outbox's. Retries are
  * ours (the outbox waits out Retry-After and backs off), so the client never
- * sleeps inside a listener that has 3 seconds to answer.
+ * sleeps inside a listener that has 3 seconds to answer; and no call waits
+ * longer than SLACK_TIMEOUT_MS, so one hung request holds up nothing for long.
  */
-export function webClientOptions(apiUrl: string | undefined, log: Logger): WebClientOptions {
+export function webClientOptions(apiUrl: string | undefined, log: Logger, timeoutMs: number): WebClientOptions {
   return {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    timeout: timeoutMs,
+    fetch: fetchWithin(timeoutMs),
     logger: slackLogger(log),
     logLevel: LogLevel.WARN,
   };
 }
 
-/** GET /healthz: 200 while the database answers, 503 otherwise. */
+/** /healthz answers within this, database or not: load balancers time out at about a second. */
+const HEALTH_TIMEOUT_MS = 800;
+
+/** GET /healthz: 200 while the database answers (within HEALTH_TIMEOUT_MS), 503 otherwise. */
 function healthRoute(healthy: () => Promise<boolean>) {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: async (_req: IncomingMessage, res: ServerResponse) => {
-      const ok = await healthy();
+      const ok = (await within(healthy().catch(() => false), HEALTH_TIMEOUT_MS)) === true;
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok, database: ok ? 'up' : 'down' }));
     },
   };
 }
+
+/** Prometheus scrapes time out at 10 s by default; the gauges read the database. */
+const METRICS_TIMEOUT_MS = 5_000;
 
 /** GET /metrics: Prometheus text format. */
 function metricsRoute(registry: Registry) {
@@ -56,7 +72,8 @@ function metricsRoute(registry: Registry) {
     method: ['GET'],
     handler: async (_req: IncomingMessage, res: ServerResponse) => {
       try {
-        const body = await registry.metrics();
+        const body = await within(registry.metrics(), METRICS_TIMEOUT_MS);
+        if (body === TIMED_OUT) throw new Error('timed out');
         res.writeHead(200, { 'content-type': registry.contentType });
         res.end(body);
       } catch {
@@ -73,7 +90,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     token: options.botToken,
     ...options.identity,
     logger: slackLogger(options.log),
-    clientOptions: webClientOptions(options.apiUrl, options.log),
+    clientOptions: webClientOptions(options.apiUrl, options.log, options.timeoutMs),
   };
   const customRoutes = [healthRoute(options.healthy), metricsRoute(options.metrics)];
   if (options.appToken) {

@@ -1,10 +1,24 @@
 import { ErrorCode } from '@slack/web-api';
 
-/** How to treat a failed Slack call: wait and retry, back off and retry, or give up now. */
+/**
+ * How to treat a failed send: wait and retry (a rate limit), back off and retry
+ * (Slack or the network or the database is having trouble), give up now (Slack
+ * refused it for good), or give up now and log it loudly (a bug: retrying the
+ * same code on the same message would fail the same way, and block its lane).
+ */
 export type SlackFailure =
   | { kind: 'ratelimited'; retryAfterMs: number; error: string }
   | { kind: 'transient'; error: string }
-  | { kind: 'permanent'; error: string };
+  | { kind: 'permanent'; error: string }
+  | { kind: 'unexpected'; error: string };
+
+/** Network and database connection failures (node and postgres.js codes): the infrastructure, not the message. */
+const INFRASTRUCTURE_ERRORS = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** Postgres SQLSTATEs worth retrying: connection exceptions, resources, shutdown, serialization and deadlocks. */
+const TRANSIENT_SQLSTATE = /^(08...|53...|57P0.|40001|40P01)$/;
 
 /** Platform errors that mean "try again later" rather than "this will never work". */
 const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
@@ -25,13 +39,15 @@ export function classifySlackError(err: unknown): SlackFailure {
         ? { kind: 'transient', error: `http_${e.statusCode}` }
         : { kind: 'permanent', error: `http_${e.statusCode}` };
     case ErrorCode.RequestError:
-      return { kind: 'transient', error: 'network_error' };
+      // The client's own deadline (SLACK_TIMEOUT_MS) aborts a call Slack does not answer.
+      return { kind: 'transient', error: (err as { original?: { name?: string } }).original?.name === 'TimeoutError' ? 'timeout' : 'network_error' };
     case ErrorCode.PlatformError: {
       const error = e.data?.error ?? 'unknown_error';
       return TRANSIENT_PLATFORM_ERRORS.has(error) ? { kind: 'transient', error } : { kind: 'permanent', error };
     }
     default:
-      return { kind: 'transient', error: e.message ?? String(err) };
+      if (e.code && (INFRASTRUCTURE_ERRORS.has(e.code) || TRANSIENT_SQLSTATE.test(e.code))) return { kind: 'transient', error: e.code.toLowerCase() };
+      return { kind: 'unexpected', error: e.code ?? (err instanceof Error ? `${err.name}: ${err.message}` : String(err)) };
   }
 }
 

@@ -5,9 +5,9 @@ import { fileIssue } from '../../src/app/file-issue.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { eventsOf, findIssue } from '../../src/db/issue-store.js';
 import { forgetOldRequests, rememberRequest } from '../../src/db/request-store.js';
-import { claimDue, enqueue, markSent, pendingCount } from '../../src/db/outbox-store.js';
+import { claimLanes, enqueue, headOf, markSent, releaseLane, retryLater, type ClaimedLane } from '../../src/db/outbox-store.js';
 import type { OutboxMessage } from '../../src/domain/outbox-message.js';
-import { idempotencyKeys, outbox } from '../../src/db/schema.js';
+import { idempotencyKeys } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { freshDatabase, onPostgres, SEVERAL_CONNECTIONS_URL } from '../support/database.js';
 import { EXAMPLE_ROUTING, matrixFrom } from '../support/harness.js';
@@ -98,30 +98,54 @@ describe('request keys', () => {
 /** A message to a channel lane, told apart by its channel's name: only the lane matters to these tests. */
 const note = (lane: string, late = false): OutboxMessage => ({ kind: 'digest', name: lane, to: lane, from: '2026-11-23T00:00:00.000Z', until: '2026-11-23T00:00:00.000Z', late });
 
+/** Lanes of their own per test (prefixed), so that the tests leave each other's lanes alone. */
+const lanesOf = (claimed: ClaimedLane[], prefix: string) => claimed.map((c) => c.lane).filter((lane) => lane.startsWith(prefix)).sort();
+
 describe('the outbox', () => {
-  it('hands out only the oldest message of each lane, so one channel stays in order', async () => {
-    await database.db.delete(outbox);
+  it('hands out each lane with work once, and its messages oldest first', async () => {
     const now = new Date('2026-11-23T11:00:00Z');
-    await enqueue(database.db, now, note('C0A'), note('C0A', true), note('C0B'));
-    const first = await claimDue(database.db, now, 10, 60_000);
-    expect(first.map((r) => [r.lane, r.payload.late])).toEqual([['C0A', false], ['C0B', false]]);
-    expect(await claimDue(database.db, now, 10, 60_000)).toEqual([]); // leased, and the second C0A message waits behind the first
-    await markSent(database.db, first[0]!.id, now);
-    expect((await claimDue(database.db, now, 10, 60_000)).map((r) => [r.lane, r.payload.late])).toEqual([['C0A', true]]);
+    await enqueue(database.db, now, note('C0ORDA'), note('C0ORDA', true), note('C0ORDB'));
+    const first = await claimLanes(database.db, now, 100, 60_000);
+    expect(lanesOf(first, 'C0ORD')).toEqual(['C0ORDA', 'C0ORDB']);
+    expect(lanesOf(await claimLanes(database.db, now, 100, 60_000), 'C0ORD')).toEqual([]); // leased
+    const head = await headOf(database.db, 'C0ORDA', 10);
+    expect(head.map((r) => r.payload.late)).toEqual([false, true]);
   });
 
-  it("gives a crashed sender's messages to another once the lease expires", async () => {
-    await database.db.delete(outbox);
+  it('lets a lane go idle when its sender found it empty, unless something was queued meanwhile', async () => {
+    const now = new Date('2026-11-23T11:30:00Z');
+    await enqueue(database.db, now, note('C0IDLEA'), note('C0IDLEB'));
+    const claimed = (await claimLanes(database.db, now, 100, 60_000)).filter((c) => c.lane.startsWith('C0IDLE'));
+    for (const row of [...(await headOf(database.db, 'C0IDLEA', 10)), ...(await headOf(database.db, 'C0IDLEB', 10))]) await markSent(database.db, row.id, now);
+    await enqueue(database.db, now, note('C0IDLEB')); // arrives while B's sender thinks B is empty
+    for (const lane of claimed) await releaseLane(database.db, lane, null);
+    expect(lanesOf(await claimLanes(database.db, now, 100, 60_000), 'C0IDLE')).toEqual(['C0IDLEB']);
+  });
+
+  it("gives a crashed sender's lane to another once the lease expires", async () => {
     const now = new Date('2026-11-23T12:00:00Z');
-    await enqueue(database.db, now, note('C0X'));
-    const [taken] = await claimDue(database.db, now, 10, 60_000);
-    expect(await claimDue(database.db, new Date(now.getTime() + 59_000), 10, 60_000)).toEqual([]);
-    const [retaken] = await claimDue(database.db, new Date(now.getTime() + 61_000), 10, 60_000);
-    expect(retaken!.id).toBe(taken!.id);
-    expect(retaken!.attempts).toBe(2);
-    expect(await pendingCount(database.db)).toBe(1);
+    await enqueue(database.db, now, note('C0LEASE'));
+    expect(lanesOf(await claimLanes(database.db, now, 100, 60_000), 'C0LEASE')).toEqual(['C0LEASE']);
+    expect(lanesOf(await claimLanes(database.db, new Date(now.getTime() + 59_000), 100, 60_000), 'C0LEASE')).toEqual([]);
+    expect(lanesOf(await claimLanes(database.db, new Date(now.getTime() + 61_000), 100, 60_000), 'C0LEASE')).toEqual(['C0LEASE']);
+    expect((await headOf(database.db, 'C0LEASE', 10))).toHaveLength(1);
   });
 
+  it('keeps a lane waiting until its head may go, and counts rate limits apart from failures', async () => {
+    const now = new Date('2026-11-23T12:30:00Z');
+    await enqueue(database.db, now, note('C0WAIT'));
+    const [lane] = (await claimLanes(database.db, now, 100, 60_000)).filter((c) => c.lane === 'C0WAIT');
+    const [row] = await headOf(database.db, 'C0WAIT', 1);
+    const later = new Date(now.getTime() + 30_000);
+    await retryLater(database.db, row!.id, later, 'ratelimited', null);
+    await releaseLane(database.db, lane!, later);
+    expect(lanesOf(await claimLanes(database.db, new Date(now.getTime() + 29_000), 100, 60_000), 'C0WAIT')).toEqual([]);
+    const again = (await claimLanes(database.db, later, 100, 60_000)).filter((c) => c.lane === 'C0WAIT');
+    expect(again).toHaveLength(1);
+    await retryLater(database.db, row!.id, later, 'http_500', { now: later });
+    const [failedOnce] = await headOf(database.db, 'C0WAIT', 1);
+    expect(failedOnce).toMatchObject({ failures: 1, firstFailedAt: later, lastError: 'http_500' });
+  });
 });
 
 describe.runIf(SEVERAL_CONNECTIONS_URL)('the outbox, claimed from several connections', () => {
@@ -137,12 +161,12 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('the outbox, claimed from several connec
     await dropConcurrent?.();
   });
 
-  it('never hands one message to two concurrent senders', async () => {
+  it('never hands one lane to two concurrent senders', async () => {
     const now = new Date('2026-11-23T13:00:00Z');
     await enqueue(concurrent.db, now, ...Array.from({ length: 60 }, (_, i) => note(`C0L${i}`)));
-    const batches = await Promise.all(Array.from({ length: 6 }, () => claimDue(concurrent.db, now, 15, 60_000)));
-    const ids = batches.flat().map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBe(60);
+    const batches = await Promise.all(Array.from({ length: 6 }, () => claimLanes(concurrent.db, now, 15, 60_000)));
+    const lanes = batches.flat().map((r) => r.lane);
+    expect(new Set(lanes).size).toBe(lanes.length);
+    expect(lanes.length).toBe(60);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readConfig } from '../../src/config.js';
 import { loadMatrix } from '../../src/domain/routing/load-matrix.js';
 import type { Matrix } from '../../src/domain/routing/matrix.js';
+import type { Logger } from 'pino';
 import { createLogger } from '../../src/logger.js';
 import { startFrontline, type Frontline } from '../../src/main.js';
 import { SlackDriver } from '../../src/sandbox/driver.js';
@@ -37,6 +38,12 @@ export interface HarnessOptions {
   persistent?: boolean;
   /** Run the app in Socket Mode (SLACK_APP_TOKEN) instead of HTTP mode. */
   socketMode?: boolean;
+  /** More environment for the app's configuration, e.g. SLACK_TIMEOUT_MS. */
+  env?: Record<string, string>;
+  /** Where the app logs (a test that reads the logs); silent by default. */
+  log?: Logger;
+  /** A database the test provides (a throwaway Postgres), instead of a fresh one. */
+  databaseUrl?: string;
 }
 
 /**
@@ -47,7 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = await new SlackSandbox().start();
   const matrix = matrixFrom(options.routing ?? EXAMPLE_ROUTING);
   seedWorkspace(slack, matrix, options.groups ?? { S0TRIAGE: ['U0TESS', 'U0TOM'] });
-  const database = await freshDatabase();
+  const database = options.databaseUrl ? { url: options.databaseUrl, template: undefined, drop: async () => {} } : await freshDatabase();
   const dataDir = options.persistent ? mkdtempSync(join(tmpdir(), 'frontline-test-')) : undefined;
   const config = readConfig({
     SLACK_BOT_TOKEN: slack.botToken,
@@ -58,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DATABASE_URL: database.url,
     SWEEP_INTERVAL_MS: '100',
     DATA_DIR: dataDir,
+    ...options.env,
   });
   const start = () =>
     startFrontline({
@@ -65,7 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       matrix,
       inMemory: dataDir ? false : database.template ? { template: database.template } : true,
       now: options.now,
-      log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     });
   const driverFor = (app: Frontline) =>
     new SlackDriver(slack, options.socketMode ? { kind: 'socket' } : { kind: 'http', appUrl: `http://127.0.0.1:${app.port}/slack/events` });

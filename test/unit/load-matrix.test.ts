@@ -58,7 +58,9 @@ describe('routing matrix validation', () => {
     ['unknown category in when', edit('when: { category: billing }', 'when: { category: biling }'), /routes\[0\]\.when\.category\[0\]: unknown category "biling" \(did you mean "billing"\?\)/],
     ['unknown origin in when', edit('when: { category: billing }', 'when: { origin: [twiter] }'), /routes\[0\]\.when\.origin\[0\]: unknown origin "twiter" \(did you mean "twitter"\?\)/],
     ['unknown level override', edit('    team: billing\n  - team', '    team: billing\n    level: hrad\n  - team'), /routes\[0\]\.level: unknown level "hrad" \(did you mean "hard"\?\)/],
-    ['bad regex', edit('when: { category: billing }', 'when: { text: "refund(" }'), /routes\[0\]\.when\.text: not a valid regular expression/],
+    ['bad regex', edit('when: { category: billing }', 'when: { text: "refund(" }'), /routing\.yml:\d+ routes\[0\]\.when\.text: not a pattern Frontline can match in linear time .*missing closing \)/],
+    ['backreference', edit('when: { category: billing }', 'when: { text: "(ab)\\\\1" }'), /routes\[0\]\.when\.text: not a pattern Frontline can match in linear time .*invalid escape sequence/],
+    ['lookahead', edit('when: { category: billing }', 'when: { text: "refund(?=ed)" }'), /routes\[0\]\.when\.text: not a pattern Frontline can match in linear time .*unsupported Perl syntax/],
     ['last route with a condition', edit('  - team: billing\n', '  - when: { origin: phone }\n    team: billing\n'), /routes\[1\]: the last route must have no `when`/],
     ['catch-all before the end', edit('  - when: { category: billing }\n    team: billing\n', '  - team: billing\n  - when: { category: billing }\n    team: billing\n'), /routes\[0\]: this route has no `when`, so routes after it/],
     ['redefined always', edit('  office:\n', '  always:\n    hours: { mon: "09:00-10:00" }\n  office:\n'), /calendars\.always: "always" is built in/],
@@ -100,7 +102,7 @@ describe('routing matrix validation', () => {
     expect(matrix.levels.easy!.resolve).toEqual({ days: 2, ms: 0 });
     expect(matrix.nudges).toEqual([0.5, 0.9]);
     expect(matrix.teams.triage!.owners).toEqual(['S0TRIAGE']);
-    expect(matrix.routes[1]!.when!.text!.test('Their ATTORNEY called')).toBe(true);
+    expect(matrix.routes[1]!.when!.text!.firstMatch('Their ATTORNEY called')).toBe('ATTORNEY');
     expect(matrix.digests[0]!.timezone).toBe('Europe/London');
   });
 });

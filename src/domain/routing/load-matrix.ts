@@ -7,6 +7,7 @@ import { didYouMean } from './did-you-mean.js';
 import type { Matrix, Route, Team, Tier } from './matrix.js';
 import { matrixSchema, type MatrixFile, type TierSpec } from './matrix-schema.js';
 import { isGroupId } from '../slack-ids.js';
+import { compileTextPattern } from './text-pattern.js';
 
 export type Path = Array<string | number>;
 
@@ -147,9 +148,9 @@ function checkReferences(file: Partial<MatrixFile>, failed: ReadonlySet<string> 
     w?.origin?.forEach((o, j) => mustExist([...path, 'when', 'origin', j], 'origin', o, origins));
     if (w?.text) {
       try {
-        new RegExp(w.text, 'i');
+        compileTextPattern(w.text);
       } catch (e) {
-        report([...path, 'when', 'text'], `not a valid regular expression: ${(e as Error).message}`);
+        report([...path, 'when', 'text'], `not a pattern Frontline can match in linear time (RE2 syntax; no backreferences or lookarounds): ${(e as Error).message}`);
       }
     }
     const last = i === file.routes!.length - 1;
@@ -268,7 +269,7 @@ function build(file: MatrixFile): Matrix {
     team: r.team,
     level: r.level,
     cc: r.cc ?? [],
-    when: r.when && { ...r.when, text: r.when.text === undefined ? undefined : new RegExp(r.when.text, 'i') },
+    when: r.when && { ...r.when, text: r.when.text === undefined ? undefined : compileTextPattern(r.when.text) },
   }));
   return {
     timezone: file.timezone,

@@ -1,5 +1,6 @@
 import type { Calendar } from '../calendar.js';
 import type { Duration } from '../durations.js';
+import type { TextPattern } from './text-pattern.js';
 
 /** The routing matrix as the bot uses it: validated, with durations parsed and regexes compiled. */
 export interface Matrix {
@@ -48,7 +49,8 @@ export interface Route {
     category?: string[];
     level?: string[];
     origin?: string[];
-    text?: RegExp;
+    /** Case-insensitive, over summary and details, in linear time. */
+    text?: TextPattern;
   };
   team: string;
   level?: string;

@@ -31,9 +31,9 @@ function checkRoute(route: Route, facts: IssueFacts): RouteCheck {
   listKey('origin');
   const text = route.when?.text;
   if (text) {
-    const found = text.exec(`${facts.summary}\n${facts.details ?? ''}`);
+    const found = text.firstMatch(`${facts.summary}\n${facts.details ?? ''}`);
     matched &&= found !== null;
-    reasons.push(found ? `text matches /${text.source}/i at "${found[0]}"` : `text does not match /${text.source}/i`);
+    reasons.push(found !== null ? `text matches /${text.source}/i at "${found}"` : `text does not match /${text.source}/i`);
   }
   if (!route.when) reasons.push('catch-all route: no conditions');
   return { route, matched, reasons };

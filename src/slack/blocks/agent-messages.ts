@@ -2,7 +2,7 @@ import { openTimeBetween } from '../../domain/calendar.js';
 import { formatMs } from '../../domain/durations.js';
 import { escapeMrkdwn, mentionChannel, mentionUser, safeText, slackDate } from '../../domain/mrkdwn.js';
 import type { Issue } from '../../domain/issue/issue.js';
-import type { ThreadNote } from '../../domain/outbox-message.js';
+import type { FailedMessage, ThreadNote } from '../../domain/outbox-message.js';
 import { actionButtons } from './issue-card.js';
 import { context, plain, quote, section, type Blocks } from './kit.js';
 
@@ -151,5 +151,59 @@ export function ccNotice(issue: Issue): Message {
   const text =
     `:eyes: FYI: *${issue.key}* (${escapeMrkdwn(issue.snapshot.category.label)}, ${escapeMrkdwn(issue.level)}, via ${escapeMrkdwn(issue.origin)}) ` +
     `was escalated to ${mentionChannel(issue.channel)}: ${safeText(issue.summary, 300)} ${cardLink(issue)}`;
+  return { text };
+}
+
+const FAILED_WHAT: Record<string, (key: string) => string> = {
+  agent_resolved: (key) => `the resolution of *${key}*`,
+  resolution_in_thread: (key) => `the resolution note of *${key}*`,
+  agent_waiting: (key) => `the request for the customer's answer on *${key}*`,
+  agent_filed: (key) => `the confirmation that *${key}* is posted`,
+  agent_post_failed: (key) => `the news that *${key}* could not be posted`,
+  agent_rerouted: (key) => `the news that *${key}* moved`,
+  tier_dm: (key) => `the escalation about *${key}*`,
+  cc_notice: (key) => `the FYI about *${key}*`,
+  thread_note: (key) => `a note in the thread of *${key}*`,
+  update_card: (key) => `an update of the card of *${key}*`,
+  card_moved: (key) => `the pointer on the old card of *${key}*`,
+  post_card: (key) => `the card of *${key}*`,
+};
+
+/** Why a message could not be delivered, in words a person can act on. */
+function undeliveredReason(error: string): string {
+  switch (error) {
+    case 'cannot_dm_bot':
+    case 'user_not_found':
+    case 'user_disabled':
+    case 'account_inactive':
+      return 'Slack will not deliver DMs to that account';
+    case 'is_archived':
+      return 'the channel is archived';
+    case 'not_in_channel':
+      return 'Frontline is not a member of that channel';
+    case 'channel_not_found':
+      return 'the channel does not exist, or Frontline was never invited to it';
+    case 'msg_too_long':
+    case 'invalid_blocks':
+    case 'unsendable_message':
+      return `Slack refused the message itself (\`${error}\`), which is a Frontline bug to report`;
+    default:
+      return `Slack kept failing (\`${error}\`) for a day, or answered in a way Frontline did not expect`;
+  }
+}
+
+const recipientMention = (id: string) => (/^[CG]/.test(id) ? mentionChannel(id) : mentionUser(id));
+
+/**
+ * A message Frontline gave up on, told to someone who can act: in the card's
+ * thread (mentioning the claimer, or the owners) or by DM. When the failed message
+ * carried something for a person (a resolution, a question), it is quoted, so the
+ * reader can pass it on.
+ */
+export function undeliveredNotice(issue: Issue | undefined, failed: FailedMessage, inThread: boolean): Message {
+  const what = failed.digest ? `the digest *${escapeMrkdwn(failed.digest)}*` : (FAILED_WHAT[failed.kind] ?? ((key: string) => `a message about *${key}*`))(issue?.key ?? 'an issue');
+  const who = inThread && issue ? `${(issue.claim ? [issue.claim.by] : issue.snapshot.team.owners).map(mentionUser).join(' ')} ` : '';
+  const passOn = failed.passOn ? `\nPlease pass this on yourself:\n${quote(safeText(failed.passOn, 2500))}` : '';
+  const text = `:warning: ${who}Frontline could not deliver ${what} to ${recipientMention(failed.recipient)}: ${undeliveredReason(failed.error)}.${passOn}`;
   return { text };
 }

@@ -1,5 +1,6 @@
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { AppContext } from '../../app/context.js';
+import type { Late } from '../../app/request-deadline.js';
 
 /**
  * Tracks listener work that continues after ack(). Bolt's app.stop() does not wait
@@ -33,3 +34,11 @@ export interface ListenerDeps {
 
 /** Something went wrong on our side: the user gets this, the log gets the stack. */
 export const SORRY = ':x: Frontline hit an unexpected problem and changed nothing. Please try again in a minute.';
+
+/** What a person is told when the database did not answer within the request's deadline. */
+export function lateAnswer(late: Late, what = 'nothing changed'): string {
+  return late.late === 'nothing_done'
+    ? `:hourglass: Frontline's database did not answer in time, so ${what}. Please try again in a minute.`
+    : ':hourglass: Frontline\'s database answered too slowly to confirm this. If it went through, you will see it within a minute '
+      + '(the card, or a message from Frontline); please check `/escalate mine` before trying again.';
+}

@@ -8,7 +8,8 @@ import type { Refusal } from '../../../domain/issue/rules.js';
 import { ACTION } from '../../blocks/issue-card.js';
 import { reopenModal, rerouteModal, resolveModal } from '../../blocks/issue-forms.js';
 import { issueButtonPayload } from '../../payloads.js';
-import { SORRY, type ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, SORRY, type ListenerDeps } from '../listener-kit.js';
+import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
 /** One click: who, on which issue, and the click's own id (action_ts), so that a replay of it acts once. */
 type Click = { issueId: number; userId: string; triggerId: string; requestKey: string };
@@ -18,7 +19,7 @@ type Reply = (text: string) => Promise<unknown>;
  * Registers a card or DM button: ack at once, run it, and explain a refusal (or
  * a notice such as "you have already claimed it") privately to the person who clicked.
  */
-function onButton(app: App, ctx: AppContext, actionId: string, run: (click: Click) => Promise<IssueOutcome | Refusal | void>) {
+function onButton(app: App, ctx: AppContext, actionId: string, run: (ctx: AppContext, click: Click) => Promise<IssueOutcome | Refusal | void>) {
   app.action(actionId, async ({ ack, body, respond }) => {
     await ack();
     const tell: Reply = (text) =>
@@ -27,10 +28,11 @@ function onButton(app: App, ctx: AppContext, actionId: string, run: (click: Clic
     try {
       const click = issueButtonPayload.parse(body);
       const action = click.actions[0]!;
-      const outcome = await run({
+      const outcome = await beforeDeadline(ctx, (c) => run(c, {
         issueId: action.value, userId: click.user.id, triggerId: click.trigger_id, requestKey: `click:${action.action_ts}:${click.user.id}`,
-      });
-      if (outcome && !outcome.ok) await tell(`:no_entry: ${outcome.message}`);
+      }));
+      if (isLate(outcome)) await tell(lateAnswer(outcome));
+      else if (outcome && !outcome.ok) await tell(`:no_entry: ${outcome.message}`);
       else if (outcome && 'notice' in outcome && outcome.notice) await tell(outcome.notice);
     } catch (error) {
       ctx.log.error({ err: error, actionId }, 'button failed');
@@ -41,14 +43,14 @@ function onButton(app: App, ctx: AppContext, actionId: string, run: (click: Clic
 
 /** The card's buttons, and the buttons in the agent's DMs. */
 export function registerIssueButtons({ app, ctx }: ListenerDeps): void {
-  onButton(app, ctx, ACTION.claim, (click) => claimIssue(ctx, click, 'button'));
-  onButton(app, ctx, ACTION.unclaim, (click) => unclaimIssue(ctx, click));
-  onButton(app, ctx, ACTION.wait, (click) => waitOnCustomer(ctx, click, null));
-  onButton(app, ctx, ACTION.resume, (click) => resumeIssue(ctx, click, 'button'));
+  onButton(app, ctx, ACTION.claim, (c, click) => claimIssue(c, click, 'button'));
+  onButton(app, ctx, ACTION.unclaim, (c, click) => unclaimIssue(c, click));
+  onButton(app, ctx, ACTION.wait, (c, click) => waitOnCustomer(c, click, null));
+  onButton(app, ctx, ACTION.resume, (c, click) => resumeIssue(c, click, 'button'));
 
   const withForm = (action: 'resolve' | 'reroute' | 'reopen', view: (issue: Issue) => Parameters<typeof app.client.views.open>[0]['view']) =>
-    async ({ issueId, userId, triggerId }: Click) => {
-      const allowed = await mayAct(ctx, issueId, userId, action);
+    async (c: AppContext, { issueId, userId, triggerId }: Click) => {
+      const allowed = await mayAct(c, issueId, userId, action);
       if (!allowed.ok) return allowed;
       await app.client.views.open({ trigger_id: triggerId, view: view(allowed.issue) });
     };

@@ -15,9 +15,13 @@ import type { Blocks } from '../../blocks/kit.js';
 import { timelineMessage } from '../../blocks/timeline.js';
 import { commandPayload } from '../../payloads.js';
 import { platformError } from '../../slack-errors.js';
-import { SORRY, type ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, SORRY, type ListenerDeps } from '../listener-kit.js';
+import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
 type Command = { user_id: string; channel_id: string; trigger_id: string; response_url?: string };
+
+/** Look-ups answer after the ack, through the response_url, so they may take longer than a filing. */
+const LOOK_UP_DEADLINE_MS = 5_000;
 type Answer = { text: string; blocks?: Blocks };
 
 /** `show`, `mine` and `digest`: read-only answers, given after the ack because they may query Slack. */
@@ -37,18 +41,21 @@ async function lookUp(ctx: AppContext, parsed: Extract<EscalateCommand, { kind: 
   }
 }
 
-/** A complete quick form: stored before the ack, so "filed" is only ever said of an issue on record. */
+/**
+ * A complete quick form: stored before the ack, so "filed" is only ever said of
+ * an issue on record, and "not filed" of one that never will be.
+ */
 async function fileAtOnce(ctx: AppContext, draft: Extract<EscalateCommand, { kind: 'file' }>['draft'], command: Command): Promise<Answer> {
   try {
-    const { issue } = await fileIssue(ctx, {
+    const filed = await beforeDeadline(ctx, (c) => fileIssue(c, {
       ...draft,
       agentId: command.user_id,
       agentChannel: command.channel_id,
       responseUrl: command.response_url,
       interim: true,
       requestKey: `command:${command.trigger_id}`,
-    });
-    return filedInterim(issue);
+    }));
+    return isLate(filed) ? { text: lateAnswer(filed, 'nothing was filed') } : filedInterim(filed.issue);
   } catch (error) {
     ctx.log.error({ err: error }, 'could not file an escalation');
     return { text: ':x: Frontline could not store this escalation, so nothing was filed. Please try again in a minute.' };
@@ -96,7 +103,8 @@ export function registerEscalateCommand({ app, ctx }: ListenerDeps): void {
       default:
         await ack();
         try {
-          await respond({ response_type: 'ephemeral', ...(await lookUp(ctx, parsed, input.data)) });
+          const answer = await beforeDeadline(ctx, (c) => lookUp(c, parsed, input.data), LOOK_UP_DEADLINE_MS);
+          await respond({ response_type: 'ephemeral', ...(isLate(answer) ? { text: lateAnswer(answer, 'there is no answer yet') } : answer) });
         } catch (error) {
           ctx.log.error({ err: error, command: parsed.kind }, 'could not answer /escalate');
           await respond({ response_type: 'ephemeral', text: SORRY }).catch(() => undefined);

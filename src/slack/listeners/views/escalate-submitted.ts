@@ -1,7 +1,8 @@
 import { fileIssue } from '../../../app/file-issue.js';
 import { ESCALATE_MODAL, FIELD } from '../../blocks/escalate-modal.js';
 import { readEscalateForm, readEscalateMetadata, viewPayload } from '../../payloads.js';
-import type { ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, type ListenerDeps } from '../listener-kit.js';
+import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
 /** The escalation modal: inline errors for bad input, otherwise the issue is filed and the modal closes. */
 export function registerEscalateSubmitted({ app, ctx }: ListenerDeps): void {
@@ -14,14 +15,16 @@ export function registerEscalateSubmitted({ app, ctx }: ListenerDeps): void {
     }
     const metadata = readEscalateMetadata(payload.view.private_metadata);
     try {
-      await fileIssue(ctx, {
+      const filed = await beforeDeadline(ctx, (c) => fileIssue(c, {
         ...form.form,
         agentId: payload.user.id,
         agentChannel: metadata.channelId,
         responseUrl: metadata.responseUrl,
         requestKey: `view:${payload.view.id}`,
-      });
-      await ack();
+      }));
+      // Past the deadline the form stays open, saying why, so the agent can submit it again.
+      if (isLate(filed)) await ack({ response_action: 'errors', errors: { [FIELD.summary]: lateAnswer(filed, 'nothing was filed') } });
+      else await ack();
     } catch (error) {
       ctx.log.error({ err: error }, 'could not file an escalation from the form');
       await ack({

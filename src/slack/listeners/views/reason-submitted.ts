@@ -6,7 +6,8 @@ import { rerouteIssue } from '../../../app/reroute-issue.js';
 import { REASON_BLOCK, REASON_MAX, REOPEN_MODAL, REROUTE_MODAL, TEAM_BLOCK } from '../../blocks/issue-forms.js';
 import { refuse } from '../../../domain/issue/rules.js';
 import { readIssueMetadata, readSelected, readText, viewPayload } from '../../payloads.js';
-import type { ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, type ListenerDeps } from '../listener-kit.js';
+import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
 type Values = Record<string, Record<string, unknown>>;
 
@@ -17,7 +18,7 @@ const TEAM_PROBLEMS = new Set(['unknown_team', 'same_team']);
  * A form that asks for a reason and acts on one issue. Problems are shown on
  * the form; success closes it.
  */
-function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (request: ActionRequest, reason: string, values: Values) => Promise<IssueOutcome>) {
+function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (ctx: AppContext, request: ActionRequest, reason: string, values: Values) => Promise<IssueOutcome>) {
   app.view(callbackId, async ({ ack, body }) => {
     const payload = viewPayload.parse(body);
     const reason = readText(payload.view.state.values, REASON_BLOCK, REASON_MAX, 'Say why, in a sentence or two.');
@@ -28,8 +29,9 @@ function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (reque
     }
     try {
       const request = { issueId: metadata.issueId, userId: payload.user.id, requestKey: `form:${payload.view.id}:${payload.user.id}` };
-      const outcome = await run(request, reason.text, payload.view.state.values);
-      if (outcome.ok) await ack();
+      const outcome = await beforeDeadline(ctx, (c) => run(c, request, reason.text, payload.view.state.values));
+      if (isLate(outcome)) await ack({ response_action: 'errors', errors: { [REASON_BLOCK]: lateAnswer(outcome) } });
+      else if (outcome.ok) await ack();
       else await ack({ response_action: 'errors', errors: { [TEAM_PROBLEMS.has(outcome.code) ? TEAM_BLOCK : REASON_BLOCK]: outcome.message } });
     } catch (error) {
       ctx.log.error({ err: error, callbackId }, 'form action failed');
@@ -39,10 +41,10 @@ function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (reque
 }
 
 export function registerReasonForms({ app, ctx }: ListenerDeps): void {
-  onReasonForm(app, ctx, REROUTE_MODAL, async (request, reason, values) => {
+  onReasonForm(app, ctx, REROUTE_MODAL, async (c, request, reason, values) => {
     const team = readSelected(values, TEAM_BLOCK);
     if (!team) return refuse('unknown_team', 'Choose the team to send it to (above).');
-    return rerouteIssue(ctx, request, team, reason);
+    return rerouteIssue(c, request, team, reason);
   });
-  onReasonForm(app, ctx, REOPEN_MODAL, (request, reason) => reopenIssue(ctx, request, reason));
+  onReasonForm(app, ctx, REOPEN_MODAL, (c, request, reason) => reopenIssue(c, request, reason));
 }

@@ -1,7 +1,8 @@
 import { resolveIssue } from '../../../app/resolve-issue.js';
 import { NOTE_BLOCK, RESOLVE_MODAL } from '../../blocks/issue-forms.js';
 import { readResolveForm, readIssueMetadata, viewPayload } from '../../payloads.js';
-import type { ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, type ListenerDeps } from '../listener-kit.js';
+import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
 /** The resolve form: what to tell the customer. Problems stay on the form; success closes it. */
 export function registerResolveSubmitted({ app, ctx }: ListenerDeps): void {
@@ -20,8 +21,9 @@ export function registerResolveSubmitted({ app, ctx }: ListenerDeps): void {
     try {
       // A second submission of the same form finds its request recorded, and closes quietly.
       const request = { issueId: metadata.issueId, userId: payload.user.id, requestKey: `form:${payload.view.id}:${payload.user.id}` };
-      const outcome = await resolveIssue(ctx, request, form.note);
-      if (outcome.ok) await ack();
+      const outcome = await beforeDeadline(ctx, (c) => resolveIssue(c, request, form.note));
+      if (isLate(outcome)) await ack({ response_action: 'errors', errors: { [NOTE_BLOCK]: lateAnswer(outcome) } });
+      else if (outcome.ok) await ack();
       else await ack({ response_action: 'errors', errors: { [NOTE_BLOCK]: outcome.message } });
     } catch (error) {
       ctx.log.error({ err: error }, 'resolve failed');
