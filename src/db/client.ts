@@ -121,6 +121,9 @@ async function openPostgres(url: string): Promise<Database> {
     // Notices (e.g. "relation already exists, skipping") are not errors; keep them out of the logs.
     onnotice: () => {},
     connect_timeout: 10,
+    // postgres.js otherwise reads the array types on every new connection, and a connection lost during that
+    // read becomes an unhandled rejection (a crash) instead of a failed query. Frontline stores no arrays.
+    fetch_types: false,
     connection: {
       // JIT compiling costs tens of milliseconds per report query and saves nothing on the few thousand rows they read.
       jit: 'off',

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { slackLogger } from '../logger.js';
 import type { BotIdentity } from './bot-identity.js';
+import { refuseUnroutableBodies } from './request-body-guard.js';
 import { platformError } from './slack-errors.js';
 import { TIMED_OUT, within } from '../time-limit.js';
 
@@ -86,6 +87,7 @@ function metricsRoute(registry: Registry) {
 
 /** Bolt in HTTP mode (requests at /slack/events), or Socket Mode when an app token is given. */
 export function createSlackApp(options: SlackAppOptions): App {
+  refuseUnroutableBodies();
   const common = {
     token: options.botToken,
     ...options.identity,
@@ -108,6 +110,15 @@ export function createSlackApp(options: SlackAppOptions): App {
     endpoints: '/slack/events',
     customRoutes,
     logger: common.logger,
+    processEventErrorHandler: async ({ error, response }) => {
+      // A request Bolt could not process before anyone acknowledged it (a malformed
+      // payload): say so in our log, and answer 400 rather than 500, with no details.
+      options.log.warn({ err: error }, 'a Slack request could not be processed');
+      if (response.headersSent) return false;
+      response.writeHead(400);
+      response.end();
+      return false;
+    },
   });
   return new App({ ...common, receiver });
 }

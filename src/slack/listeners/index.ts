@@ -4,6 +4,7 @@ import { dedupeEvents } from './event-dedupe.js';
 import { registerAppHome } from './events/app-home.js';
 import { registerThreadAndReactions } from './events/thread-and-reactions.js';
 import type { ListenerDeps } from './listener-kit.js';
+import { registerUnknownRequests } from './unknown-requests.js';
 import { registerEscalateSubmitted } from './views/escalate-submitted.js';
 import { registerReasonForms } from './views/reason-submitted.js';
 import { registerResolveSubmitted } from './views/resolve-submitted.js';
@@ -17,4 +18,5 @@ export function registerListeners(deps: ListenerDeps): void {
   registerReasonForms(deps);
   registerThreadAndReactions(deps);
   registerAppHome(deps);
+  registerUnknownRequests(deps);
 }

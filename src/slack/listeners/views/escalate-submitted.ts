@@ -7,7 +7,14 @@ import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 /** The escalation modal: inline errors for bad input, otherwise the issue is filed and the modal closes. */
 export function registerEscalateSubmitted({ app, ctx }: ListenerDeps): void {
   app.view(ESCALATE_MODAL, async ({ ack, body }) => {
-    const payload = viewPayload.parse(body);
+    const parsed = viewPayload.safeParse(body);
+    if (!parsed.success) {
+      // Slack's own forms always parse; anything else is closed with nothing changed.
+      ctx.log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'malformed form submission');
+      await ack();
+      return;
+    }
+    const payload = parsed.data;
     const form = readEscalateForm(ctx.matrix, payload.view.state.values);
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });

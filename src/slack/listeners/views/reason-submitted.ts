@@ -20,7 +20,14 @@ const TEAM_PROBLEMS = new Set(['unknown_team', 'same_team']);
  */
 function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (ctx: AppContext, request: ActionRequest, reason: string, values: Values) => Promise<IssueOutcome>) {
   app.view(callbackId, async ({ ack, body }) => {
-    const payload = viewPayload.parse(body);
+    const parsed = viewPayload.safeParse(body);
+    if (!parsed.success) {
+      // Slack's own forms always parse; anything else is closed with nothing changed.
+      ctx.log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'malformed form submission');
+      await ack();
+      return;
+    }
+    const payload = parsed.data;
     const reason = readText(payload.view.state.values, REASON_BLOCK, REASON_MAX, 'Say why, in a sentence or two.');
     const metadata = readIssueMetadata(payload.view.private_metadata);
     if (!reason.ok || !metadata) {

@@ -7,7 +7,14 @@ import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 /** The resolve form: what to tell the customer. Problems stay on the form; success closes it. */
 export function registerResolveSubmitted({ app, ctx }: ListenerDeps): void {
   app.view(RESOLVE_MODAL, async ({ ack, body }) => {
-    const payload = viewPayload.parse(body);
+    const parsed = viewPayload.safeParse(body);
+    if (!parsed.success) {
+      // Slack's own forms always parse; anything else is closed with nothing changed.
+      ctx.log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'malformed form submission');
+      await ack();
+      return;
+    }
+    const payload = parsed.data;
     const form = readResolveForm(payload.view.state.values);
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });
