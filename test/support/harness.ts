@@ -25,6 +25,8 @@ export interface Harness {
   driver: SlackDriver;
   app: Frontline;
   matrix: Matrix;
+  /** Where the app's data is, for a command run beside it: DATABASE_URL, or a persistent PGlite's DATA_DIR. */
+  storage: { DATABASE_URL?: string; DATA_DIR?: string };
   /** Stops the app and starts a new one on the same database, as after a crash or a deploy. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     new SlackDriver(slack, options.socketMode ? { kind: 'socket' } : { kind: 'http', appUrl: `http://127.0.0.1:${app.port}/slack/events` });
   const app = await start();
   const harness: Harness = {
+    storage: { ...(database.url ? { DATABASE_URL: database.url } : {}), ...(dataDir ? { DATA_DIR: dataDir } : {}) },
     slack,
     driver: driverFor(app),
     app,
