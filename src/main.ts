@@ -10,6 +10,8 @@ import { OutboxWorker } from './jobs/outbox-worker.js';
 import { fireDueTimers } from './app/fire-timers.js';
 import { digestSender } from './app/send-digests.js';
 import { startSweeper } from './jobs/sweeper.js';
+import { TimerAlarm } from './jobs/timer-alarm.js';
+import { nextDueTimer } from './db/timer-store.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { readRoutingFile } from './routing-file.js';
@@ -79,6 +81,7 @@ interface Parts {
 async function serve(options: FrontlineOptions, { log, matrix, client, identity, database }: Parts): Promise<Frontline> {
   const { config } = options;
   let worker: OutboxWorker | undefined;
+  let alarm: TimerAlarm | undefined;
   const ctx: AppContext = {
     db: database.db,
     matrix,
@@ -86,11 +89,12 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     log,
     ...slackDirectories(client, log, () => ctx.now()),
     kickOutbox: () => worker?.kick(),
+    wakeTimersAt: (at) => alarm?.wakeBy(at),
   };
   const metrics = createMetrics(database.db, ctx.now);
   // How long a claimed timer or message stays with the instance that took it before others may take it over.
   const leaseMs = Math.min(60_000, Math.max(5_000, 12 * config.sweepIntervalMs));
-  worker = new OutboxWorker(ctx, outboxSender(ctx, client, fetchWithin(config.slack.timeoutMs)), {
+  worker = new OutboxWorker(ctx, outboxSender(ctx, client, fetchWithin(config.slack.timeoutMs), identity.workspaceUrl), {
     onResult: metrics.countSend, leaseMs, sendTimeoutMs: 4 * config.slack.timeoutMs,
   });
 
@@ -107,9 +111,12 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     worker!.kick();
     await worker!.idle();
   };
-  const sweepOnce = sweepTask(ctx, metrics, { leaseMs, graceMs: Math.max(60_000, 3 * config.sweepIntervalMs) });
+  const clock = { leaseMs, graceMs: Math.max(60_000, 3 * config.sweepIntervalMs) };
+  alarm = new TimerAlarm(() => fireDueTimers(ctx, clock), () => nextDueTimer(ctx.db, ctx.now()), ctx.now, log);
+  const sweepOnce = sweepTask(ctx, metrics, clock, alarm);
   const sweeper = startSweeper(config.sweepIntervalMs, log, [sweepOnce]);
   worker.kick(); // whatever an earlier run left unsent
+  await alarm.rearm().catch((error: unknown) => log.warn({ err: error }, 'could not arm the timer alarm; the sweep will fire timers'));
   log.info({ port, database: database.kind, mode: config.slack.appToken ? 'socket' : 'http' }, 'frontline started');
 
   let stopping: Promise<void> | undefined;
@@ -125,7 +132,7 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     stop: () => (stopping ??= shutDown(log, [
       ['stop taking requests', () => app.stop()],
       ['finish the requests in flight', () => inflight.drain()],
-      ['stop the sweeper', () => sweeper.stop()],
+      ['stop the sweeper', () => { alarm!.stop(); return sweeper.stop(); }],
       ['finish the Slack messages being sent', () => { worker!.stop(); return worker!.idle(); }],
       ['close the database', () => database.close()],
     ])),
@@ -169,7 +176,7 @@ function slackDirectories(client: WebClient, log: Logger, now: () => Date): Pick
  * old request keys. It queues messages and kicks the outbox, and never waits for
  * them to be delivered: a slow Slack must not hold up the clock.
  */
-function sweepTask(ctx: AppContext, metrics: Metrics, clock: { leaseMs: number; graceMs: number }) {
+function sweepTask(ctx: AppContext, metrics: Metrics, clock: { leaseMs: number; graceMs: number }, alarm: TimerAlarm) {
   const sendDueDigests = digestSender(ctx, clock.graceMs);
   let prunedAt = 0;
   return async () => {
@@ -178,6 +185,8 @@ function sweepTask(ctx: AppContext, metrics: Metrics, clock: { leaseMs: number; 
       await fireDueTimers(ctx, clock);
       await sendDueDigests();
       ctx.kickOutbox();
+      // Timers other instances planned since the last sweep: wake for them too.
+      await alarm.rearm();
       if (ctx.now().getTime() - prunedAt > HOUR_MS) {
         prunedAt = ctx.now().getTime();
         await forgetOldRequests(ctx.db, new Date(prunedAt - 24 * HOUR_MS));

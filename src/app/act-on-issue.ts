@@ -43,12 +43,25 @@ export async function mayAct(ctx: AppContext, issueId: number, userId: string, a
  * state, its events, its messages and, when `replan`, its reminders and
  * escalations planned afresh from the new state.
  */
-export async function storeChange(tx: Tx, change: Change, now: Date, options: { replan: boolean }): Promise<Issue> {
-  let issue = await saveIssue(tx, change.issue, now);
+export async function storeChange(tx: Tx, change: Change, now: Date, options: { replan: boolean; saved?: boolean }): Promise<Stored> {
+  let issue = options.saved ? change.issue : await saveIssue(tx, change.issue, now);
   await appendEvents(tx, issue, change.events, now);
   await enqueue(tx, now, ...change.messages);
-  if (options.replan) issue = await replaceTimers(tx, issue, planTimers(issue, now));
-  return issue;
+  if (!options.replan) return { issue };
+  const plan = planTimers(issue, now);
+  issue = await replaceTimers(tx, issue, plan);
+  return { issue, firstDue: plan.reduce<Date | undefined>((first, t) => (!first || t.dueAt < first ? t.dueAt : first), undefined) };
+}
+
+/** What was stored, and when the first of its newly planned reminders or escalations falls due. */
+export interface Stored {
+  issue: Issue;
+  firstDue?: Date;
+}
+
+/** After commit: wake this instance's timer alarm for what was just planned. */
+export function wakeFor(ctx: AppContext, stored: Stored): void {
+  if (stored.firstDue) ctx.wakeTimersAt?.(stored.firstDue);
 }
 
 /**
@@ -67,6 +80,7 @@ export async function actOnIssue(
   if (!current) return notFound();
   const actor = await actorFor(ctx, current, userId);
   let happened: string[] = [];
+  let stored: Stored | undefined;
   const outcome = await transact(ctx, async (tx): Promise<IssueOutcome> => {
     const issue = (await lockIssue(tx, issueId))!;
     if (requestKey && (await requestSeen(tx, requestKey))) return { ok: true, issue, changed: false, repeat: true };
@@ -76,8 +90,10 @@ export async function actOnIssue(
     // Recorded only when it acts: a refused form stays open, and its corrected submission must still count.
     if (requestKey) await rememberRequest(tx, requestKey, now);
     happened = decided.events.map((e) => e.type);
-    return { ok: true, changed: true, issue: await storeChange(tx, decided, now, { replan: true }) };
+    stored = await storeChange(tx, decided, now, { replan: true });
+    return { ok: true, changed: true, issue: stored.issue };
   });
+  if (stored) wakeFor(ctx, stored);
   if (outcome.ok && outcome.changed) {
     ctx.log.info({ issue: outcome.issue.key, by: userId, events: happened, status: outcome.issue.status }, 'issue changed');
     ctx.kickOutbox();

@@ -15,6 +15,8 @@ export interface AppContext {
   log: Logger;
   /** Asks the outbox sender to run now rather than at the next sweep. */
   kickOutbox: () => void;
+  /** Tells this instance's timer alarm that a reminder or escalation now falls due at `at`. */
+  wakeTimersAt?: (at: Date) => void;
   /** Set for the work of one Slack request (see request-deadline.ts); unset for background work. */
   deadline?: RequestDeadline;
 }

@@ -3,7 +3,7 @@ import { issueForRequest, linkRequest, rememberRequest } from '../db/request-sto
 import { filed, newIssue, type Filing } from '../domain/issue/filing.js';
 import type { Issue, UnclaimedIssue } from '../domain/issue/issue.js';
 import { routeWithReasons } from '../domain/routing/route-issue.js';
-import { storeChange } from './act-on-issue.js';
+import { storeChange, wakeFor } from './act-on-issue.js';
 import type { AppContext } from './context.js';
 import { transact } from './request-deadline.js';
 
@@ -39,13 +39,15 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
   const { routed, route } = routeWithReasons(ctx.matrix, filing, now);
   const result = await transact(ctx, async (tx) => {
     if (!(await rememberRequest(tx, input.requestKey, now))) {
-      return { issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true };
+      return { issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true, stored: undefined };
     }
     const issue = (await insertIssue(tx, newIssue(filing, routed, now), now)) as UnclaimedIssue;
     await linkRequest(tx, input.requestKey, issue.id);
-    return { issue: await storeChange(tx, filed(issue, filing, route, input.interim ?? false), now, { replan: true }), duplicate: false };
+    const stored = await storeChange(tx, filed(issue, filing, route, input.interim ?? false), now, { replan: true, saved: true });
+    return { issue: stored.issue, duplicate: false, stored };
   });
+  if (result.stored) wakeFor(ctx, result.stored);
   if (!result.duplicate) ctx.log.info({ issue: result.issue.key, team: result.issue.team }, 'issue filed');
   ctx.kickOutbox();
-  return result;
+  return { issue: result.issue, duplicate: result.duplicate };
 }

@@ -17,17 +17,28 @@ export interface FireOptions {
  * and leave its timers to be retried after their lease.
  */
 export async function fireDueTimers(ctx: AppContext, options: FireOptions): Promise<number> {
-  const claimed = await claimDueTimers(ctx.db, ctx.now(), options.batch ?? 100, options.leaseMs);
-  for (const issueId of new Set(claimed.map((t) => t.issueId))) {
-    try {
-      await fireIssueTimers(ctx, issueId, options.graceMs);
-    } catch (error) {
-      ctx.log.error({ err: error, issue: `ESC-${issueId}` }, 'could not fire timers; they will be retried');
-    }
+  let fired = 0;
+  // Batch after batch until nothing is due: a hundred issues sharing one deadline all fire in this round.
+  for (;;) {
+    const claimed = await claimDueTimers(ctx.db, ctx.now(), options.batch ?? 100, options.leaseMs);
+    if (claimed.length === 0) return fired;
+    fired += claimed.length;
+    const issues = [...new Set(claimed.map((t) => t.issueId))];
+    // Issues are independent (each has its own row lock): a few at a time, so one slow issue holds up none.
+    await Promise.all(Array.from({ length: Math.min(FIRING_CONCURRENCY, issues.length) }, async () => {
+      for (let issueId = issues.shift(); issueId !== undefined; issueId = issues.shift()) {
+        try {
+          await fireIssueTimers(ctx, issueId, options.graceMs);
+        } catch (error) {
+          ctx.log.error({ err: error, issue: `ESC-${issueId}` }, 'could not fire timers; they will be retried');
+        }
+      }
+    }));
+    ctx.kickOutbox();
   }
-  if (claimed.length) ctx.kickOutbox();
-  return claimed.length;
 }
+
+const FIRING_CONCURRENCY = 4;
 
 /**
  * Acts on all of one issue's due timers under its row lock. The claimed timers

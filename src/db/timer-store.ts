@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { PlannedTimer } from '../domain/escalation-plan.js';
 import type { Issue } from '../domain/issue/issue.js';
 import type { StoredTimer } from '../domain/issue/timers.js';
@@ -57,4 +57,15 @@ export async function dueTimersOf(tx: Tx, issueId: number, now: Date): Promise<S
 export async function countDueTimers(db: Db, now: Date): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(timers).where(and(eq(timers.status, 'pending'), lte(timers.dueAt, now)));
   return row!.n;
+}
+
+/**
+ * When the next pending timer still ahead of `now` falls due (timers_due_idx:
+ * one index probe). Overdue timers are the sweep's to pick up: some may be
+ * leased to another instance right now.
+ */
+export async function nextDueTimer(db: Db, now: Date): Promise<Date | undefined> {
+  const [row] = await db.select({ at: sql<Date | string | null>`min(${timers.dueAt})` }).from(timers)
+    .where(and(eq(timers.status, 'pending'), gt(timers.dueAt, now)));
+  return row?.at ? new Date(row.at) : undefined;
 }

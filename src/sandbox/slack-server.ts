@@ -50,6 +50,23 @@ export type Visible =
   | { kind: 'click'; user: string; channel: string; label: string }
   | { kind: 'submit'; user: string; view: SandboxView; values: Json };
 
+/** Messages a second per channel, and how many may go at once before the limit bites. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * Slack's documented limit on posting is about one message per second per
+ * channel, bursts tolerated; the burst here is generous enough for a person's
+ * pace, and tests and benchmarks may tighten it.
+ */
+export const SLACK_RATE_LIMIT: RateLimit = { perSecond: 1, burst: 20 };
+
 export interface Failure {
   error?: string;
   status?: number;
@@ -88,14 +105,18 @@ export class SlackSandbox {
 
   private readonly methods = webApiMethods(this);
   private readonly failures = new Map<string, Failure[]>();
-  private readonly channelRates = new Map<string, { perSecond: number; sent: number[] }>();
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly channelLimits = new Map<string, RateLimit>();
   private readonly triggers = new Map<string, { user: string; issuedAt: number; used: boolean }>();
   private readonly responseUrls = new Map<string, { channel: string; user: string; issuedAt: number; uses: number }>();
   private server?: Server;
   private socketMode?: SocketModeServer;
   private counter = 0;
-  /** The sandbox's own clock for trigger and response_url lifetimes; tests may move it. */
+  /** The sandbox's own clock for trigger and response_url lifetimes and rate limits; tests may move it. */
   now: () => number = () => Date.now();
+
+  /** Slack's per-channel posting limit for every channel, or none (limitChannel sets one channel's). */
+  constructor(private readonly rateLimit: RateLimit | null = SLACK_RATE_LIMIT) {}
 
   get url(): string {
     const { port } = this.server!.address() as AddressInfo;
@@ -168,8 +189,9 @@ export class SlackSandbox {
   }
 
   /** chat.postMessage to `channel` beyond `perSecond` answers 429, as Slack's per-channel limit does. */
-  limitChannel(channel: string, perSecond: number): void {
-    this.channelRates.set(channel, { perSecond, sent: [] });
+  limitChannel(channel: string, perSecond: number, burst = perSecond): void {
+    this.channelLimits.set(channel, { perSecond, burst });
+    this.buckets.delete(channel);
   }
 
   issueTrigger(user: string): string {
@@ -297,14 +319,31 @@ export class SlackSandbox {
       if (failure.status && failure.status >= 500) return { afterApplying, answer: [failure.status, { ok: false, error: 'internal_error' }] };
       return { afterApplying, answer: [200, { ok: false, error: failure.error ?? 'internal_error' }] };
     }
-    const rate = method === 'chat.postMessage' ? this.channelRates.get(args.channel) : undefined;
-    if (rate) {
-      const now = this.now();
-      rate.sent = rate.sent.filter((t) => now - t < 1000);
-      if (rate.sent.length >= rate.perSecond) return { afterApplying: false, answer: [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' }] };
-      rate.sent.push(now);
+    if (method === 'chat.postMessage' && typeof args.channel === 'string') {
+      const retryAfter = this.takeToken(args.channel);
+      if (retryAfter !== undefined) return { afterApplying: false, answer: [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) }] };
     }
     return undefined;
+  }
+
+  /**
+   * Slack's per-channel limit on chat.postMessage: about one message a second,
+   * with short bursts tolerated. A token bucket per channel; beyond it, the
+   * seconds until the next token, which Slack sends as Retry-After.
+   */
+  private takeToken(channel: string): number | undefined {
+    const limit = this.channelLimits.get(channel) ?? this.rateLimit;
+    if (!limit) return undefined;
+    const now = this.now();
+    const bucket = this.buckets.get(channel) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);
+    bucket.at = now;
+    this.buckets.set(channel, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond));
   }
 
   /** A fresh message timestamp, unique within the sandbox, as Slack's `ts`. */

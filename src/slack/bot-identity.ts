@@ -4,7 +4,13 @@ import { classifySlackError, platformError } from './slack-errors.js';
 export interface BotIdentity {
   botId: string;
   botUserId: string;
+  /** The workspace's address (https://acme.slack.com/): a message's permalink is built from it, without a call. */
+  workspaceUrl: string | undefined;
 }
+
+/** The permalink Slack gives a top-level message, built locally: one call less per card. */
+export const permalink = (workspaceUrl: string, channel: string, ts: string) =>
+  `${workspaceUrl.replace(/\/?$/, '/')}archives/${channel}/p${ts.replace('.', '')}`;
 
 /**
  * Asks Slack, once at start, whom the bot token belongs to. A refused token or an
@@ -25,5 +31,5 @@ export async function botIdentity(client: WebClient, apiUrl: string | undefined,
   if (!who.bot_id || !who.user_id) {
     throw new Error('SLACK_BOT_TOKEN is not a bot token: use the "Bot User OAuth Token" (xoxb-…).');
   }
-  return { botId: who.bot_id, botUserId: who.user_id };
+  return { botId: who.bot_id, botUserId: who.user_id, workspaceUrl: who.url };
 }

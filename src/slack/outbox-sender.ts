@@ -15,6 +15,7 @@ import {
 import { digestMessage } from './blocks/digest.js';
 import { issueCard, movedCard } from './blocks/issue-card.js';
 import { HOME_BLOCKS, homeView, perList } from './blocks/issue-lists.js';
+import { permalink } from './bot-identity.js';
 import { postOnce } from './post-once.js';
 import { UnsendableMessage } from './slack-errors.js';
 
@@ -32,7 +33,7 @@ export type Sent = { skipped?: string; recorded?: true } | void;
  * is now, so a late card update never shows stale state. Throws Slack's error
  * for the worker to classify and retry.
  */
-export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof fetch) {
+export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof fetch, workspaceUrl?: string) {
   const dmChannels = new Map<string, string>();
   const post = postOnce(client);
 
@@ -92,8 +93,9 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
       case 'post_card': {
         if (issue.card) return { skipped: 'card already posted' };
         const posted = await post(row, issue.channel, issueCard(issue, ctx.now()));
-        const link = await client.chat.getPermalink({ channel: issue.channel, message_ts: posted.ts }).catch(() => undefined);
-        await recordCardPosted(ctx, row, message, { ts: posted.ts, url: link?.permalink ?? null });
+        const url = workspaceUrl ? permalink(workspaceUrl, posted.channel, posted.ts)
+          : (await client.chat.getPermalink({ channel: posted.channel, message_ts: posted.ts }).catch(() => undefined))?.permalink ?? null;
+        await recordCardPosted(ctx, row, message, { ts: posted.ts, url });
         return { recorded: true };
       }
       case 'update_card':

@@ -90,7 +90,8 @@ export function createSlackApp(options: SlackAppOptions): App {
   refuseUnroutableBodies();
   const common = {
     token: options.botToken,
-    ...options.identity,
+    botId: options.identity.botId,
+    botUserId: options.identity.botUserId,
     logger: slackLogger(options.log),
     clientOptions: webClientOptions(options.apiUrl, options.log, options.timeoutMs),
   };

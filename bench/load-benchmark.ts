@@ -1,0 +1,99 @@
+/**
+ * Acknowledgement and card latency, and peak memory, under a burst of
+ * escalations: signed `/escalate` quick forms at a steady 100 a second, all
+ * routed to one channel, against a sandbox Slack with no rate limit. Measured
+ * for Frontline on Postgres and on PGlite, beside a bare Bolt app that only
+ * acks (the floor), each in its own process.
+ *
+ *   npx tsx bench/load-benchmark.ts                  # 10 s per target
+ *   BENCH_SECONDS=25 npx tsx bench/load-benchmark.ts # as measured in the issue
+ *   BENCH_TARGETS=pglite BENCH_RATE=50 ...           # one target, another rate
+ *
+ * Postgres: BENCH_DATABASE_URL (default the local server); a scratch database is created and dropped.
+ * Targets: ack p99 <= 50 ms on Postgres and <= 100 ms on PGlite, never over 1 s; card p99 <= 500 ms;
+ * peak memory <= 200 MB on Postgres and <= 250 MB on PGlite.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadMatrix } from '../src/domain/routing/load-matrix.js';
+import { SlackDriver } from '../src/sandbox/driver.js';
+import { SlackSandbox } from '../src/sandbox/slack-server.js';
+import { AGENTS, FRONTLINE_CHANNEL, seedWorkspace } from '../src/sandbox/workspace.js';
+import { scratchStorage, startFrontlineProcess, startProcess, type AppProcess } from './support/app-process.js';
+import { arrivedAt, quickFormsAtRate } from './support/load.js';
+import { ms, peakMemoryMb, percentile, printTable, writeResults } from './support/report.js';
+
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const TARGETS = (process.env.BENCH_TARGETS ?? 'bare,postgres,pglite').split(',');
+const ROUTING = readFileSync(new URL('../routing.example.yml', import.meta.url), 'utf8');
+
+interface Figures {
+  target: string;
+  requests: number;
+  ack: { p50: number; p99: number; max: number; over1s: number; over3s: number };
+  card?: { p50: number; p99: number; max: number; lost: number; duplicated: number };
+  peakMemoryMb: number;
+}
+
+async function measure(target: string): Promise<Figures> {
+  const loaded = loadMatrix(ROUTING);
+  if (!loaded.ok) throw new Error('routing.example.yml is invalid');
+  const slack = await new SlackSandbox(null).start();
+  seedWorkspace(slack, loaded.matrix, { S0TRIAGE: ['U0TESS', 'U0TOM'] });
+  const storage = target === 'bare' ? undefined : await scratchStorage(target as 'postgres' | 'pglite', 'load-bench');
+  let app: AppProcess | undefined;
+  try {
+    app = target === 'bare'
+      ? await startProcess([fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url)), fileURLToPath(new URL('./support/bare-bolt.ts', import.meta.url))],
+        { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl }, 'bare bolt')
+      : await startFrontlineProcess(slack, ROUTING, storage!.env);
+    const appUrl = `http://127.0.0.1:${app.port}/slack/events`;
+    const driver = new SlackDriver(slack, { kind: 'http', appUrl });
+    const sent = await quickFormsAtRate(slack, driver, appUrl, {
+      rate: RATE, seconds: SECONDS, user: AGENTS.phone, channel: FRONTLINE_CHANNEL, text: (i) => `billing easy Burst report ${i}`,
+    });
+    const acks = sent.map((s) => s.ackMs);
+    const figures: Figures = {
+      target, requests: sent.length, peakMemoryMb: 0,
+      ack: { p50: percentile(acks, 0.5), p99: percentile(acks, 0.99), max: Math.max(...acks), over1s: acks.filter((a) => a > 1000).length, over3s: acks.filter((a) => a > 3000).length },
+    };
+    if (target !== 'bare') {
+      const filed = sent.filter((s) => s.key);
+      const cardsOf = (key: string) => slack.messagesIn('C0BILLING').filter((m) => !m.threadTs && m.text.startsWith(`${key} `));
+      const deadline = Date.now() + 300_000;
+      while (Date.now() < deadline && filed.some((s) => cardsOf(s.key!).length === 0)) await new Promise((r) => setTimeout(r, 200));
+      const latencies = filed.filter((s) => cardsOf(s.key!).length > 0).map((s) => arrivedAt(cardsOf(s.key!)[0]!.ts) - s.at);
+      figures.card = {
+        p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: Math.max(...latencies),
+        lost: filed.length - latencies.length, duplicated: filed.filter((s) => cardsOf(s.key!).length > 1).length,
+      };
+    }
+    figures.peakMemoryMb = peakMemoryMb(app.pid);
+    return figures;
+  } finally {
+    await app?.stop();
+    await slack.stop();
+    await storage?.drop();
+  }
+}
+
+const results: Figures[] = [];
+for (const target of TARGETS) {
+  process.stdout.write(`measuring ${target}: ${RATE} quick forms a second for ${SECONDS} s...\n`);
+  results.push(await measure(target));
+}
+const bare = results.find((r) => r.target === 'bare');
+printTable(`Escalation burst: ${RATE}/s for ${SECONDS} s, one channel, no Slack rate limit`, results.map((r) => ({
+  target: r.target,
+  'ack p50': ms(r.ack.p50),
+  'ack p99': ms(r.ack.p99),
+  'ack max': ms(r.ack.max),
+  'acks > 1 s': r.ack.over1s,
+  'p99 / bare': bare && r !== bare ? `${(r.ack.p99 / bare.ack.p99).toFixed(1)}x` : '',
+  'card p50': r.card ? ms(r.card.p50) : '',
+  'card p99': r.card ? ms(r.card.p99) : '',
+  'lost / dup': r.card ? `${r.card.lost} / ${r.card.duplicated}` : '',
+  'peak memory': `${r.peakMemoryMb} MB`,
+})));
+writeResults('load', { rate: RATE, seconds: SECONDS, results });
