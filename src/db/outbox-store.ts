@@ -9,21 +9,30 @@ import { outbox, outboxLanes, type OutboxRow } from './schema.js';
  * order, so one channel's messages stay in order while other channels go on.
  */
 
+/**
+ * Home tabs are refreshed this long after a change rather than at once: a burst
+ * of changes (an outage's worth of filings) then costs one refresh per person,
+ * not one per change, and a person sees their tab current within seconds.
+ */
+export const HOME_REFRESH_DELAY_MS = 2_000;
+
 /** Queues messages to be sent after the transaction commits, each in its lane, and marks their lanes as having work. */
 export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   const rows = messages.map((m) => ({ issueId: issueOf(m), kind: m.kind, payload: payloadOf(m), lane: laneOf(m) }));
   const plain = rows.filter((r) => !COALESCING.has(r.kind));
   if (plain.length) await tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now })));
+  const later = new Date(now.getTime() + HOME_REFRESH_DELAY_MS);
   for (const r of rows.filter((r) => COALESCING.has(r.kind))) {
     // Skip when the same message waits and no send of it has started: it will show this change too.
     await tx.execute(sql`insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
       select ${r.issueId}::integer, ${r.kind}, ${JSON.stringify(r.payload)}::jsonb, ${r.lane},
-        ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        ${later.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
       where not exists (select 1 from outbox where lane = ${r.lane} and kind = ${r.kind} and status = 'pending' and attempts = 0)`);
   }
+  const due = (lane: string) => (rows.some((r) => r.lane === lane && !COALESCING.has(r.kind)) ? now : later);
   const lanes = [...new Set(rows.map((r) => r.lane))].sort(); // a fixed order, so concurrent enqueues cannot deadlock
-  await tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: now, version: 1 })))
+  await tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: due(lane), version: 1 })))
     .onConflictDoUpdate({
       target: outboxLanes.lane,
       set: {
