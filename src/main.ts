@@ -95,11 +95,8 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   // How long a claimed timer or message stays with the instance that took it before others may take it over.
   const leaseMs = Math.min(60_000, Math.max(5_000, 12 * config.sweepIntervalMs));
   worker = new OutboxWorker(ctx, outboxSender(ctx, client, fetchWithin(config.slack.timeoutMs), identity.workspaceUrl), {
-    onResult: metrics.countSend,
-    // A send makes up to three calls to Slack; a lane stays with this instance for longer than its slowest send,
-    // so that another instance never takes it over while a message is still on its way.
-    sendTimeoutMs: 3 * config.slack.timeoutMs,
-    leaseMs: Math.max(leaseMs, 3 * config.slack.timeoutMs + 10_000),
+    // A send makes up to three calls to Slack, each within SLACK_TIMEOUT_MS.
+    onResult: metrics.countSend, leaseMs, sendTimeoutMs: 3 * config.slack.timeoutMs,
   });
 
   const app = createSlackApp({ ...config.slack, identity, port: config.port, log, healthy: database.ping, metrics: metrics.registry });

@@ -112,23 +112,32 @@ export class OutboxWorker {
     this.active.set(claimed.lane, task);
   }
 
-  /** Sends a lane's messages in order until it is empty, must wait, or this instance stops. */
+  /**
+   * Sends a lane's messages in order until it is empty, must wait, or this
+   * instance stops. While it works, the lane's lease is renewed: a send that
+   * takes long (a slow Slack) keeps the lane here, and a process that dies stops
+   * renewing it, so another instance takes the lane over within one lease.
+   */
   private async drain(claimed: ClaimedLane): Promise<void> {
-    let leaseFrom = this.ctx.now().getTime();
-    for (;;) {
-      const rows = await headOf(this.ctx.db, claimed.lane, HEAD);
-      if (rows.length === 0) return releaseLane(this.ctx.db, claimed, null);
-      for (const row of rows) {
-        const now = this.ctx.now();
-        if (this.stopped) return releaseLane(this.ctx.db, claimed, now);
-        if (row.availableAt > now) return this.releaseUntil(claimed, row.availableAt);
-        const delivery = await this.deliver(row);
-        if (typeof delivery === 'object') return this.releaseUntil(claimed, delivery.waitUntil);
-        if (this.ctx.now().getTime() - leaseFrom > this.leaseMs / 2) {
-          leaseFrom = this.ctx.now().getTime();
-          await extendLease(this.ctx.db, claimed.lane, new Date(leaseFrom + this.leaseMs));
+    const heartbeat = setInterval(() => {
+      extendLease(this.ctx.db, claimed.lane, new Date(this.ctx.now().getTime() + this.leaseMs))
+        .catch((error: unknown) => this.ctx.log.warn({ err: error, lane: claimed.lane }, 'could not renew an outbox lane lease'));
+    }, Math.max(250, this.leaseMs / 3));
+    heartbeat.unref();
+    try {
+      for (;;) {
+        const rows = await headOf(this.ctx.db, claimed.lane, HEAD);
+        if (rows.length === 0) return await releaseLane(this.ctx.db, claimed, null);
+        for (const row of rows) {
+          const now = this.ctx.now();
+          if (this.stopped) return await releaseLane(this.ctx.db, claimed, now);
+          if (row.availableAt > now) return await this.releaseUntil(claimed, row.availableAt);
+          const delivery = await this.deliver(row);
+          if (typeof delivery === 'object') return await this.releaseUntil(claimed, delivery.waitUntil);
         }
       }
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 
