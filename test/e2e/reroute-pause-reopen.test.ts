@@ -1,29 +1,46 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxMessage } from '../../src/sandbox/slack-server.js';
-import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
+import { AGENTS } from '../../src/sandbox/workspace.js';
 import { testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { answerToClick, cardsIn, eventTypes, issueByKey, postedCard } from '../support/queries.js';
+import { answerToClick, cardsIn, eventTypes, fileQuick, issueByKey } from '../support/queries.js';
 
-let h: Harness;
-const clock = testClock('2026-11-23T10:00:00Z');
-beforeAll(async () => { h = await startHarness({ now: clock.now }); });
-afterAll(async () => { await h?.stop(); });
+/**
+ * The deadlines asserted here depend on the weekday and the hour (office
+ * calendar, 7-day reopen window), so each describe has its own app and clock,
+ * and a test that must move its clock past another test's times has an app of its own.
+ */
+type Clock = ReturnType<typeof testClock>;
+function appAt(start: string): { clock: Clock; h: Harness } {
+  const app = { clock: testClock(start) } as { clock: Clock; h: Harness };
+  beforeAll(async () => { app.h = await startHarness({ now: app.clock.now }); });
+  afterAll(async () => { await app.h?.stop(); });
+  return app;
+}
+/** Runs `test` on an app of its own, started at `start`. */
+async function onOwnApp(start: string, test: (h: Harness, clock: Clock) => Promise<void>) {
+  const clock = testClock(start);
+  const h = await startHarness({ now: clock.now });
+  try { await test(h, clock); } finally { await h.stop(); }
+}
 
-async function fileAndClaim(text: string, channel: string, expert: string): Promise<{ card: SandboxMessage; key: string }> {
-  const reply = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, text);
-  const key = /ESC-\d+/.exec((reply.body as { text: string }).text)![0];
-  const card = await postedCard(h, channel, key);
+/** Whether `text` names `key` (ESC-1, not ESC-12). */
+const names = (text: string, key: string) => new RegExp(`${key}(?!\\d)`).test(text);
+
+async function fileAndClaim(h: Harness, text: string, channel: string, expert: string): Promise<{ card: SandboxMessage; key: string }> {
+  const { card, key } = await fileQuick(h, text, channel);
   await h.driver.click(expert, card, 'issue_claim');
   await h.slack.waitFor('claimed', () => card.history.length >= 1);
   return { card, key };
 }
-const threadOf = (card: SandboxMessage) => h.slack.messagesIn(card.channel, { threadTs: card.ts }).filter((m) => m.user === h.slack.botUserId);
+const threadOf = (h: Harness, card: SandboxMessage) => h.slack.messagesIn(card.channel, { threadTs: card.ts }).filter((m) => m.user === h.slack.botUserId);
 
 describe('reroute', () => {
+  const app = appAt('2026-11-23T10:00:00Z'); // Monday
+
   it('moves the issue to another team: new card, old card points to it, agent told, clocks as promised', async () => {
-    clock.set('2026-11-23T10:00:00Z');
-    const { card, key } = await fileAndClaim('billing medium Camera charged twice in the app store', 'C0BILLING', 'U0ANNA');
+    const { h, clock } = app;
+    const { card, key } = await fileAndClaim(h, 'billing medium Camera charged twice in the app store', 'C0BILLING', 'U0ANNA');
     const before = await issueByKey(h, key);
 
     expect(await answerToClick(h, 'U0CARL', card, 'issue_reroute')).toBe(`:no_entry: Only its claimer <@U0ANNA> or the team's owners (<@U0ANNA>, <@U0BEN>) may reroute ${key}.`);
@@ -60,9 +77,13 @@ describe('reroute', () => {
 });
 
 describe('waiting on the customer', () => {
+  // Tuesday 10:00. Only the first test moves this clock; the second does not depend on the time.
+  const app = appAt('2026-11-24T10:00:00Z');
+
   it('pauses the resolution clock, asks the agent, and resumes when the agent replies in the thread', async () => {
+    const { h, clock } = app;
     clock.set('2026-11-24T10:00:00Z'); // Tuesday
-    const { card, key } = await fileAndClaim('delivery medium Wrong address on the label', 'C0DELIVERY', 'U0DEV');
+    const { card, key } = await fileAndClaim(h, 'delivery medium Wrong address on the label', 'C0DELIVERY', 'U0DEV');
     expect((await issueByKey(h, key))!.resolveDueAt.toISOString()).toBe('2026-11-25T10:00:00.000Z');
 
     expect(await answerToClick(h, 'U0CARL', card, 'issue_wait')).toBe(`:no_entry: Only its claimer <@U0DEV> or the team's owners (<@U0DEV>, <@U0DORA>) may mark as waiting on the customer ${key}.`);
@@ -82,13 +103,13 @@ describe('waiting on the customer', () => {
     const issue = await issueByKey(h, key);
     expect(issue!.resolveDueAt.toISOString()).toBe('2026-11-25T13:00:00.000Z'); // the three paused hours do not count
     expect(issue!.pausedMs).toBe(3 * 3600_000);
-    const note = await h.slack.waitFor('thread note', () => threadOf(card).find((m) => m.text.includes("passed on the customer's answer")));
+    const note = await h.slack.waitFor('thread note', () => threadOf(h, card).find((m) => m.text.includes("passed on the customer's answer")));
     expect(note.text).toContain('Flat 4B');
   });
 
   it('resumes when the agent answers by DM with the issue key, or clicks Resume', async () => {
-    clock.set('2026-11-24T15:00:00Z');
-    const { card, key } = await fileAndClaim('delivery easy Parcel held at depot', 'C0DELIVERY', 'U0DORA');
+    const { h } = app;
+    const { card, key } = await fileAndClaim(h, 'delivery easy Parcel held at depot', 'C0DELIVERY', 'U0DORA');
     await h.driver.click('U0DORA', card, 'issue_wait');
     await h.slack.waitFor('waiting', async () => (await issueByKey(h, key))!.status === 'waiting');
     const dm = h.slack.dmChannelOf(AGENTS.phone);
@@ -98,19 +119,20 @@ describe('waiting on the customer', () => {
 
     await h.driver.click('U0DORA', card, 'issue_wait');
     await h.slack.waitFor('waiting again', async () => (await issueByKey(h, key))!.status === 'waiting');
-    const asked = await h.slack.waitFor('second request', () => h.slack.dmsTo(AGENTS.phone).filter((m) => m.text.includes(key)).at(1));
+    const asked = await h.slack.waitFor('second request', () => h.slack.dmsTo(AGENTS.phone).filter((m) => names(m.text, key)).at(1));
     await h.driver.click(AGENTS.phone, asked, 'issue_resume');
     await h.slack.waitFor('resumed by button', async () => (await issueByKey(h, key))!.status === 'claimed');
+    const id = (await issueByKey(h, key))!.id;
     const resumes = (await h.app.database.db.query.issueEvents.findMany({ where: (e, { eq }) => eq(e.type, 'resumed') }))
-      .filter((e) => e.issueId === Number(key.slice(4)))
+      .filter((e) => e.issueId === id)
       .map((e) => e.details.via);
     expect(resumes).toEqual(['agent_dm', 'button']);
   });
 });
 
 describe('reopen', () => {
-  async function resolved(expert: string, text: string, channel: string) {
-    const { card, key } = await fileAndClaim(text, channel, expert);
+  async function resolved(h: Harness, expert: string, text: string, channel: string) {
+    const { card, key } = await fileAndClaim(h, text, channel, expert);
     await h.driver.click(expert, card, 'issue_resolve');
     await h.slack.waitFor('resolve form', () => h.slack.openViewOf(expert));
     await h.driver.submit(expert, { note: 'Reset the router and re-pair the camera.' });
@@ -118,9 +140,11 @@ describe('reopen', () => {
     return { card, key, dm };
   }
 
+  const app = appAt('2026-11-30T10:00:00Z'); // the Monday after
+
   it('lets the agent reopen to the same expert, with a reason, within 7 days', async () => {
-    clock.set('2026-11-30T10:00:00Z'); // the next Monday
-    const { card, key, dm } = await resolved('U0ALMA', 'app easy Camera offline in the app', 'C0APP');
+    const { h, clock } = app;
+    const { card, key, dm } = await resolved(h, 'U0ALMA', 'app easy Camera offline in the app', 'C0APP');
     expect(JSON.stringify(dm.blocks)).toContain('Customer still has the problem');
 
     clock.set('2026-12-02T10:00:00Z');
@@ -132,17 +156,19 @@ describe('reopen', () => {
     expect(issue).toMatchObject({ claimerId: 'U0ALMA', reopenCount: 1, resolvedAt: null, resolution: null });
     expect(issue!.resolveDueAt.toISOString()).toBe('2026-12-04T10:00:00.000Z'); // a fresh 2d target from the reopen
     await h.slack.waitFor('card says reopened', () => JSON.stringify(card.blocks).includes('reopened once'));
-    const note = await h.slack.waitFor('thread note', () => threadOf(card).find((m) => m.text.includes('Reopened by')));
+    const note = await h.slack.waitFor('thread note', () => threadOf(h, card).find((m) => m.text.includes('Reopened by')));
     expect(note.text).toContain('<@U0ALMA>');
     expect(note.text).toContain('the LED blinks red');
   });
 
   it('refuses anyone but the agent, and refuses after 7 days', async () => {
-    clock.set('2026-12-02T11:00:00Z');
-    const { key, dm } = await resolved('U0ARJUN', 'app easy Notifications arrive late', 'C0APP');
-    expect(await answerToClick(h, 'U0ARJUN', dm, 'issue_reopen')).toBe(`:no_entry: Only the agent who escalated it (<@U0ALEX>) may reopen ${key}.`);
-    clock.set('2026-12-10T10:00:00Z');
-    expect(await answerToClick(h, AGENTS.phone, dm, 'issue_reopen')).toBe(`:no_entry: ${key} was resolved more than 7 days ago. Please escalate it again with /escalate.`);
-    expect((await issueByKey(h, key))!.status).toBe('resolved');
+    // Moves the clock eight days on: an app of its own, so that the test above keeps its dates.
+    await onOwnApp('2026-12-02T11:00:00Z', async (h, clock) => {
+      const { key, dm } = await resolved(h, 'U0ARJUN', 'app easy Notifications arrive late', 'C0APP');
+      expect(await answerToClick(h, 'U0ARJUN', dm, 'issue_reopen')).toBe(`:no_entry: Only the agent who escalated it (<@U0ALEX>) may reopen ${key}.`);
+      clock.set('2026-12-10T10:00:00Z');
+      expect(await answerToClick(h, AGENTS.phone, dm, 'issue_reopen')).toBe(`:no_entry: ${key} was resolved more than 7 days ago. Please escalate it again with /escalate.`);
+      expect((await issueByKey(h, key))!.status).toBe('resolved');
+    });
   });
 });
