@@ -29,7 +29,9 @@ async function runAlone({ name, file }) {
     const result = await run(process.execPath, [...vitest, 'run', file, '-t', pattern], { maxBuffer: 64 * 1024 * 1024 });
     if (!/Tests\s+.*1 passed/.test(result.stdout.replace(/\x1b\[[0-9;]*m/g, ''))) failures.push({ name, file, why: 'did not run exactly one test' });
   } catch (error) {
-    failures.push({ name, file, why: (error.stdout ?? '').split('\n').filter((l) => /Error|expected/.test(l)).slice(0, 2).join(' | ') });
+    // Vitest writes a failure's reason to stderr and its summary to stdout: read both.
+    const output = `${error.stdout ?? ''}\n${error.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
+    failures.push({ name, file, why: output.split('\n').filter((l) => /Error|expected/.test(l)).slice(0, 2).join(' | ') });
   }
   done++;
   process.stdout.write(`\r${done}/${tests.length} run alone, ${failures.length} failed`);
