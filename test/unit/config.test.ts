@@ -4,7 +4,7 @@ import { ConfigError, readConfig, requireSlackCredentials } from '../../src/conf
 describe('configuration', () => {
   it('has the documented defaults', () => {
     expect(readConfig({})).toEqual({
-      slack: { botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined },
+      slack: { botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined, timeoutMs: 10_000 },
       port: 3000, databaseUrl: undefined, dataDir: './.data', routingFile: './routing.yml', sweepIntervalMs: 5000, logLevel: 'info',
     });
   });
@@ -19,6 +19,7 @@ describe('configuration', () => {
   it.each([
     [{ PORT: 'eighty' }, /^PORT is invalid: expected a port number\.$/],
     [{ LOG_LEVEL: 'verbose' }, /^LOG_LEVEL is invalid: expected one of debug, info, warn, error\.$/],
+    [{ SLACK_TIMEOUT_MS: 'soon' }, /^SLACK_TIMEOUT_MS is invalid: expected a number of milliseconds\.$/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL is invalid: expected a postgres:\/\/ connection URL\.$/],
     [{ SLACK_BOT_TOKEN: 'abc' }, /^SLACK_BOT_TOKEN is invalid: expected a bot token starting with xoxb-\.$/],
     [{ SWEEP_INTERVAL_MS: '5' }, /^SWEEP_INTERVAL_MS is invalid/],
