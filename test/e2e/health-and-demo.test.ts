@@ -12,12 +12,17 @@ describe('GET /healthz', () => {
     h.slack.failNext('chat.postMessage', { status: 500, channel: 'C0BILLING' });
     await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'billing easy Metrics please');
     await h.slack.waitFor('card', () => h.slack.messagesIn('C0BILLING')[0], 8000);
-    await h.app.flush();
-    await h.app.sweep();
-    const response = await fetch(`http://127.0.0.1:${h.app.port}/metrics`);
+    const metrics = () => fetch(`http://127.0.0.1:${h.app.port}/metrics`);
+    // Home tabs are refreshed a moment after a change (HOME_REFRESH_DELAY_MS): the outbox empties once they are sent.
+    const text = await h.slack.waitFor('the outbox to empty', async () => {
+      await h.app.sweep();
+      await h.app.flush();
+      const body = await (await metrics()).text();
+      return body.includes('frontline_outbox_pending 0') && body;
+    }, 10_000);
+    const response = await metrics();
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
-    const text = await response.text();
     expect(text).toContain('frontline_issues{status="unclaimed"} 1');
     expect(text).toContain('frontline_issues{status="resolved"} 0');
     expect(text).toContain('frontline_timers_due 0');
