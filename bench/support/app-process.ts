@@ -17,22 +17,34 @@ export interface AppProcess {
 
 /** Starts `frontline start` (or another script that prints `"port":N`) as its own process, so its memory is its own. */
 export async function startProcess(args: string[], env: Record<string, string>, what: string): Promise<AppProcess> {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH!, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Logs at the default level, as in production: the start line names the port. Only the tail is kept.
+  // BENCH_NODE_ARGS reach the measured process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
+    const done = () => {
+      clearInterval(poll);
+      clearTimeout(tooLong);
+      child.off('exit', exited);
+    };
+    const fail = (why: string) => {
+      done();
+      child.kill('SIGKILL');
+      reject(new Error(`${what} ${why}:\n${output}`));
+    };
+    const exited = (code: number | null) => fail(`exited (${code}) before it started`);
+    const poll = setInterval(() => {
       const found = /"port":(\d+)/.exec(output);
-      if (found) {
-        clearInterval(timer);
-        resolve(Number(found[1]));
-      }
+      if (!found) return;
+      done();
+      resolve(Number(found[1]));
     }, 20);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`${what} exited (${code}) before it started:\n${output}`));
-    });
+    const tooLong = setTimeout(() => fail('did not start within 60 s'), 60_000);
+    child.once('exit', exited);
   });
   return {
     port,

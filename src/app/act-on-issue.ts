@@ -41,15 +41,24 @@ export async function mayAct(ctx: AppContext, issueId: number, userId: string, a
 /**
  * Stores what a transition decided, in the caller's transaction: the issue's new
  * state, its events, its messages and, when `replan`, its reminders and
- * escalations planned afresh from the new state.
+ * escalations planned afresh from the new state. `stored`: the caller already
+ * wrote the issue's row as the change left it (`inserted`: just filed, so it has
+ * no timers yet). The writes after the issue's own are independent, so they go
+ * together: one round trip instead of several.
  */
-export async function storeChange(tx: Tx, change: Change, now: Date, options: { replan: boolean; saved?: boolean }): Promise<Stored> {
-  let issue = options.saved ? change.issue : await saveIssue(tx, change.issue, now);
-  await appendEvents(tx, issue, change.events, now);
-  await enqueue(tx, now, ...change.messages);
-  if (!options.replan) return { issue };
-  const plan = planTimers(issue, now);
-  issue = await replaceTimers(tx, issue, plan);
+export async function storeChange(tx: Tx, change: Change, now: Date, options: { replan: boolean; stored?: 'inserted' | 'updated' }): Promise<Stored> {
+  const plan = options.replan ? planTimers(change.issue, now) : undefined;
+  const cancelOld = options.stored !== 'inserted';
+  let issue = change.issue;
+  // A new plan raises the fence, so a timer of the old plan that another instance already claimed does nothing.
+  if (plan && cancelOld) issue = { ...issue, clockFence: issue.clockFence + 1 };
+  if (!options.stored || (plan && cancelOld)) issue = await saveIssue(tx, issue, now);
+  await Promise.all([
+    appendEvents(tx, issue, change.events, now),
+    enqueue(tx, now, ...change.messages),
+    plan && replaceTimers(tx, issue, plan, { cancelOld }),
+  ]);
+  if (!plan) return { issue };
   return { issue, firstDue: plan.reduce<Date | undefined>((first, t) => (!first || t.dueAt < first ? t.dueAt : first), undefined) };
 }
 

@@ -1,4 +1,4 @@
-import { lockIssue } from '../db/issue-store.js';
+import { lockIssue, setCard } from '../db/issue-store.js';
 import { enqueue, markFailed, markSent } from '../db/outbox-store.js';
 import type { OutboxRow } from '../db/schema.js';
 import { cardPosted, deliveryFailed, recipientOf } from '../domain/issue/delivery.js';
@@ -17,9 +17,8 @@ import type { AppContext } from './context.js';
 export async function recordCardPosted(ctx: AppContext, row: OutboxRow, post: MessageOf<'post_card'>, card: PostedCard): Promise<void> {
   const now = ctx.now();
   await ctx.db.transaction(async (tx) => {
-    const issue = (await lockIssue(tx, post.issueId))!;
-    await storeChange(tx, cardPosted(issue, post, card), now, { replan: false });
-    await markSent(tx, row.id, now);
+    const issue = await setCard(tx, post.issueId, card, now);
+    await Promise.all([storeChange(tx, cardPosted(issue, post, card), now, { replan: false, stored: 'updated' }), markSent(tx, row.id, now)]);
   });
   ctx.kickOutbox();
 }

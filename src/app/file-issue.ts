@@ -43,7 +43,7 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     }
     const issue = (await insertIssue(tx, newIssue(filing, routed, now), now)) as UnclaimedIssue;
     await linkRequest(tx, input.requestKey, issue.id);
-    const stored = await storeChange(tx, filed(issue, filing, route, input.interim ?? false), now, { replan: true, saved: true });
+    const stored = await storeChange(tx, filed(issue, filing, route, input.interim ?? false), now, { replan: true, stored: 'inserted' });
     return { issue: stored.issue, duplicate: false, stored };
   });
   if (result.stored) wakeFor(ctx, result.stored);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { IssueEvent } from '../domain/issue/events.js';
 import type { NewIssue } from '../domain/issue/filing.js';
-import type { Issue } from '../domain/issue/issue.js';
+import type { Issue, PostedCard } from '../domain/issue/issue.js';
 import type { Db, Tx } from './client.js';
 import { issueEvents, issues, type IssueRow } from './schema.js';
 
@@ -110,7 +110,16 @@ export async function insertIssue(tx: Tx, issue: NewIssue, now: Date): Promise<I
 
 /** Writes the issue's whole state, as a transition left it. */
 export async function saveIssue(tx: Tx, issue: Issue, now: Date): Promise<Issue> {
-  const [row] = await tx.update(issues).set(columnsOf(issue, now)).where(eq(issues.id, issue.id)).returning();
+  const [row] = await tx.update(issues).set({ ...columnsOf(issue, now), clockFence: issue.clockFence }).where(eq(issues.id, issue.id)).returning();
+  return toIssue(row!);
+}
+
+/**
+ * Records the issue's posted card, touching nothing else: no row lock is needed
+ * to read the issue first, and a change made meanwhile (a claim) is kept.
+ */
+export async function setCard(tx: Tx, id: number, card: PostedCard, now: Date): Promise<Issue> {
+  const [row] = await tx.update(issues).set({ cardTs: card.ts, cardUrl: card.url, postError: null, updatedAt: now }).where(eq(issues.id, id)).returning();
   return toIssue(row!);
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { COALESCING, issueOf, laneOf, payloadOf, type OutboxMessage } from '../domain/outbox-message.js';
 import type { Db, Tx } from './client.js';
 import { outbox, outboxLanes, type OutboxRow } from './schema.js';
@@ -16,30 +16,36 @@ import { outbox, outboxLanes, type OutboxRow } from './schema.js';
  */
 export const HOME_REFRESH_DELAY_MS = 2_000;
 
-/** Queues messages to be sent after the transaction commits, each in its lane, and marks their lanes as having work. */
+/**
+ * Queues messages to be sent after the transaction commits, each in its lane,
+ * and marks their lanes as having work. Its three writes are independent and
+ * go together (one round trip on postgres.js, which pipelines them).
+ */
 export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   const rows = messages.map((m) => ({ issueId: issueOf(m), kind: m.kind, payload: payloadOf(m), lane: laneOf(m) }));
   const plain = rows.filter((r) => !COALESCING.has(r.kind));
-  if (plain.length) await tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now })));
+  const coalescing = [...new Map(rows.filter((r) => COALESCING.has(r.kind)).map((r) => [`${r.lane} ${r.kind}`, r])).values()];
   const later = new Date(now.getTime() + HOME_REFRESH_DELAY_MS);
-  for (const r of rows.filter((r) => COALESCING.has(r.kind))) {
-    // Skip when the same message waits and no send of it has started: it will show this change too.
-    await tx.execute(sql`insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
-      select ${r.issueId}::integer, ${r.kind}, ${JSON.stringify(r.payload)}::jsonb, ${r.lane},
-        ${later.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-      where not exists (select 1 from outbox where lane = ${r.lane} and kind = ${r.kind} and status = 'pending' and attempts = 0)`);
-  }
-  const due = (lane: string) => (rows.some((r) => r.lane === lane && !COALESCING.has(r.kind)) ? now : later);
+  const due = (lane: string) => (plain.some((r) => r.lane === lane) ? now : later);
   const lanes = [...new Set(rows.map((r) => r.lane))].sort(); // a fixed order, so concurrent enqueues cannot deadlock
-  await tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: due(lane), version: 1 })))
-    .onConflictDoUpdate({
-      target: outboxLanes.lane,
-      set: {
-        availableAt: sql`least(coalesce(${outboxLanes.availableAt}, excluded.available_at), excluded.available_at)`,
-        version: sql`${outboxLanes.version} + 1`,
-      },
-    });
+  await Promise.all([
+    plain.length && tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now }))),
+    // Skipped where the same message waits and no send of it has started: that one will show this change too.
+    coalescing.length && tx.execute(sql`insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
+      select r.issue_id, r.kind, r.payload, r.lane, ${later.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(coalescing.map((r) => ({ issue_id: r.issueId, kind: r.kind, payload: r.payload, lane: r.lane })))}::jsonb)
+        as r(issue_id integer, kind text, payload jsonb, lane text)
+      where not exists (select 1 from outbox o where o.lane = r.lane and o.kind = r.kind and o.status = 'pending' and o.attempts = 0)`),
+    tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: due(lane), version: 1 })))
+      .onConflictDoUpdate({
+        target: outboxLanes.lane,
+        set: {
+          availableAt: sql`least(coalesce(${outboxLanes.availableAt}, excluded.available_at), excluded.available_at)`,
+          version: sql`${outboxLanes.version} + 1`,
+        },
+      }),
+  ]);
 }
 
 export interface ClaimedLane {
@@ -92,10 +98,18 @@ export async function releaseLane(db: Db, claimed: ClaimedLane, nextAt: Date | n
   if (idled.length === 0) await db.update(outboxLanes).set({ lockedUntil: null }).where(eq(outboxLanes.lane, claimed.lane));
 }
 
-/** Counts a send as started, before calling Slack: after a crash, the next attempt knows to look before posting. */
-export async function startAttempt(db: Db, id: number): Promise<OutboxRow> {
-  const [row] = await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, id)).returning();
-  return row!;
+/**
+ * Takes a lane's next message after `afterId`, if it may go now, and counts its
+ * send as started before Slack is called: after a crash, the next attempt knows
+ * to look before posting. Nothing when the next message must wait (order) or
+ * there is none. One round trip per message (outbox_lane_pending_idx).
+ */
+export async function takeNext(db: Db, lane: string, afterId: number, now: Date): Promise<OutboxRow | undefined> {
+  const next = db.select({ id: outbox.id }).from(outbox)
+    .where(and(eq(outbox.lane, lane), eq(outbox.status, 'pending'), gt(outbox.id, afterId))).orderBy(asc(outbox.id)).limit(1);
+  const [row] = await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` })
+    .where(and(eq(outbox.id, sql`(${next})`), lte(outbox.availableAt, now))).returning();
+  return row;
 }
 
 export async function markSent(db: Db | Tx, id: number, now: Date): Promise<void> {

@@ -3,18 +3,15 @@ import type { PlannedTimer } from '../domain/escalation-plan.js';
 import type { Issue } from '../domain/issue/issue.js';
 import type { StoredTimer } from '../domain/issue/timers.js';
 import type { Db, Tx } from './client.js';
-import { issues, timers, type TimerRow, type TimerStatus } from './schema.js';
+import { timers, type TimerRow, type TimerStatus } from './schema.js';
 
 /**
- * Replaces the issue's pending timers with `plan`. The fence goes up, so a timer
- * of the old plan that another instance already claimed does nothing when it fires.
+ * Replaces the issue's pending timers with `plan`, stamped with the issue's
+ * fence (storeChange raises it and saves it with the issue).
  */
-export async function replaceTimers(tx: Tx, issue: Issue, plan: PlannedTimer[]): Promise<Issue> {
-  const fence = issue.clockFence + 1;
-  await tx.update(issues).set({ clockFence: fence }).where(eq(issues.id, issue.id));
-  await tx.update(timers).set({ status: 'cancelled' }).where(and(eq(timers.issueId, issue.id), eq(timers.status, 'pending')));
-  if (plan.length) await tx.insert(timers).values(plan.map((p) => ({ ...p, issueId: issue.id, fence })));
-  return { ...issue, clockFence: fence };
+export async function replaceTimers(tx: Tx, issue: Issue, plan: PlannedTimer[], options: { cancelOld: boolean }): Promise<void> {
+  if (options.cancelOld) await tx.update(timers).set({ status: 'cancelled' }).where(and(eq(timers.issueId, issue.id), eq(timers.status, 'pending')));
+  if (plan.length) await tx.insert(timers).values(plan.map((p) => ({ ...p, issueId: issue.id, fence: issue.clockFence })));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import { recordDeliveryFailed } from '../app/delivery-results.js';
-import { claimLanes, extendLease, headOf, markSent, releaseLane, retryLater, startAttempt, type ClaimedLane } from '../db/outbox-store.js';
+import { claimLanes, extendLease, headOf, markSent, releaseLane, retryLater, takeNext, type ClaimedLane } from '../db/outbox-store.js';
 import type { OutboxRow } from '../db/schema.js';
 import { readOutboxMessage } from '../domain/outbox-message.js';
 import { classifySlackError } from '../slack/slack-errors.js';
@@ -22,8 +22,10 @@ export interface OutboxWorkerOptions {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Messages read from a lane at a time. */
-const HEAD = 20;
+/** Sent messages of one lane whose results may be recorded at once, behind the sends that go on. */
+const RECORDING_AHEAD = 16;
+/** While lanes are being sent, claims of other lanes are at least this far apart. */
+const CLAIM_GAP_MS = 20;
 
 /** 1 s, 2 s, 4 s ... at most 5 minutes between attempts. */
 const backoffMs = (failures: number) => Math.min(1000 * 2 ** (failures - 1), 5 * 60_000);
@@ -50,6 +52,8 @@ export class OutboxWorker {
   private stopped = false;
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
+  private lastClaim = 0;
+  private claimLater: NodeJS.Timeout | undefined;
   private readonly maxLanes: number;
   private readonly leaseMs: number;
   private readonly giveUpAfterMs: number;
@@ -74,6 +78,19 @@ export class OutboxWorker {
       this.again = true;
       return;
     }
+    // While lanes are being sent, most new messages land in them and their senders read on: a burst's
+    // filings then cost one claim every CLAIM_GAP_MS rather than one each. Other lanes wait at most that long.
+    const wait = this.active.size ? this.lastClaim + CLAIM_GAP_MS - Date.now() : 0;
+    if (wait > 0) {
+      this.claimLater ??= setTimeout(() => {
+        this.claimLater = undefined;
+        this.kick();
+      }, wait);
+      return;
+    }
+    clearTimeout(this.claimLater);
+    this.claimLater = undefined;
+    this.lastClaim = Date.now();
     this.claiming = this.claim().finally(() => {
       this.claiming = null;
     });
@@ -88,6 +105,7 @@ export class OutboxWorker {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.wake);
+    clearTimeout(this.claimLater);
   }
 
   private async claim(): Promise<void> {
@@ -124,21 +142,35 @@ export class OutboxWorker {
         .catch((error: unknown) => this.ctx.log.warn({ err: error, lane: claimed.lane }, 'could not renew an outbox lane lease'));
     }, Math.max(250, this.leaseMs / 3));
     heartbeat.unref();
+    const recording = new Recording(this.ctx.log);
     try {
+      let after = 0;
       for (;;) {
-        const rows = await headOf(this.ctx.db, claimed.lane, HEAD);
-        if (rows.length === 0) return await releaseLane(this.ctx.db, claimed, null);
-        for (const row of rows) {
-          const now = this.ctx.now();
-          if (this.stopped) return await releaseLane(this.ctx.db, claimed, now);
-          if (row.availableAt > now) return await this.releaseUntil(claimed, row.availableAt);
-          const delivery = await this.deliver(row);
-          if (typeof delivery === 'object') return await this.releaseUntil(claimed, delivery.waitUntil);
+        if (this.stopped) return await this.release(claimed, recording, this.ctx.now());
+        const row = await takeNext(this.ctx.db, claimed.lane, after, this.ctx.now());
+        if (!row) {
+          // Nothing more may go now: once the results are recorded, the lane's head says whether it waits or is empty.
+          await recording.all();
+          const [head] = await headOf(this.ctx.db, claimed.lane, 1);
+          if (!head) return await releaseLane(this.ctx.db, claimed, null);
+          if (head.availableAt > this.ctx.now()) return await this.releaseUntil(claimed, head.availableAt);
+          after = head.id - 1; // a sent message whose result could not be recorded: its retry looks before posting
+          continue;
         }
+        after = row.id;
+        await recording.before(row.issueId);
+        const delivery = await this.deliver(row, recording);
+        if (typeof delivery === 'object') return await this.release(claimed, recording, delivery.waitUntil);
       }
     } finally {
       clearInterval(heartbeat);
+      await recording.all();
     }
+  }
+
+  private async release(claimed: ClaimedLane, recording: Recording, at: Date): Promise<void> {
+    await recording.all();
+    await this.releaseUntil(claimed, at);
   }
 
   /** Hands the lane back until `at`, and wakes this instance then rather than at the next sweep. */
@@ -155,18 +187,24 @@ export class OutboxWorker {
     this.wake.unref();
   }
 
-  private async deliver(pending: OutboxRow): Promise<Delivery> {
-    const row = await startAttempt(this.ctx.db, pending.id);
+  /**
+   * Sends one message. Its result is recorded behind the lane's next sends
+   * rather than before them: a channel's burst goes out at Slack's pace, not at
+   * the pace of our database round trips. A crash before the record lands is
+   * covered by the attempt counted in takeNext (the retry looks before posting).
+   */
+  private async deliver(row: OutboxRow, recording: Recording): Promise<Delivery> {
     const log = this.ctx.log.child({ issue: row.issueId ? `ESC-${row.issueId}` : undefined, kind: row.kind, outbox: row.id });
+    let sent: Sent;
     try {
-      const sent = await this.withTimeout(this.send(row));
-      if (!sent?.recorded) await markSent(this.ctx.db, row.id, this.ctx.now());
-      this.onResult(row.kind, 'sent');
-      log.debug({ skipped: sent?.skipped }, 'slack message sent');
-      return 'sent';
+      sent = await this.withTimeout(this.send(row));
     } catch (error) {
       return this.failed(row, error, log);
     }
+    this.onResult(row.kind, 'sent');
+    log.debug({ skipped: sent?.skipped }, 'slack message sent');
+    await recording.add(row.issueId, sent?.record ?? (() => markSent(this.ctx.db, row.id, this.ctx.now())));
+    return 'sent';
   }
 
   private async failed(row: OutboxRow, error: unknown, log: AppContext['log']): Promise<Delivery> {
@@ -200,5 +238,39 @@ export class OutboxWorker {
     const result = await within(work, this.sendTimeoutMs);
     if (result === TIMED_OUT) throw new SendTimeout(`no answer within ${this.sendTimeoutMs} ms`);
     return result;
+  }
+}
+
+/**
+ * The results of one lane's sent messages, being recorded while the lane goes
+ * on. A message about an issue waits for its issue's earlier results (a thread
+ * note needs its card's ts), and at most RECORDING_AHEAD are in flight.
+ */
+class Recording {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly byIssue = new Map<number, Promise<void>>();
+
+  constructor(private readonly log: AppContext['log']) {}
+
+  async add(issueId: number | null, record: () => Promise<void>): Promise<void> {
+    while (this.inFlight.size >= RECORDING_AHEAD) await Promise.race(this.inFlight);
+    const task = record().catch((error: unknown) => {
+      // The message stays pending with its attempt counted: it is looked for in Slack before it is sent again.
+      this.log.error({ err: error, issue: issueId ? `ESC-${issueId}` : undefined }, 'could not record a sent Slack message');
+    }).finally(() => {
+      this.inFlight.delete(task);
+      if (issueId !== null && this.byIssue.get(issueId) === task) this.byIssue.delete(issueId);
+    });
+    this.inFlight.add(task);
+    if (issueId !== null) this.byIssue.set(issueId, task);
+  }
+
+  /** Waits until what was sent about this issue is recorded. */
+  async before(issueId: number | null): Promise<void> {
+    if (issueId !== null) await this.byIssue.get(issueId);
+  }
+
+  async all(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled(this.inFlight);
   }
 }

@@ -24,9 +24,9 @@ const RESPONSE_URL_LIFETIME_MS = 29 * 60 * 1000;
 
 /**
  * The result of a send that did not throw: done; done with a note for the log; or
- * done and already marked sent by the handler, in the transaction that recorded its result.
+ * done with a result to record, which also marks the message sent (in one transaction).
  */
-export type Sent = { skipped?: string; recorded?: true } | void;
+export type Sent = { skipped?: string; record?: () => Promise<void> } | void;
 
 /**
  * Sends one outbox message to Slack. Messages are rendered from the issue as it
@@ -95,8 +95,7 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
         const posted = await post(row, issue.channel, issueCard(issue, ctx.now()));
         const url = workspaceUrl ? permalink(workspaceUrl, posted.channel, posted.ts)
           : (await client.chat.getPermalink({ channel: posted.channel, message_ts: posted.ts }).catch(() => undefined))?.permalink ?? null;
-        await recordCardPosted(ctx, row, message, { ts: posted.ts, url });
-        return { recorded: true };
+        return { record: () => recordCardPosted(ctx, row, message, { ts: posted.ts, url }) };
       }
       case 'update_card':
         if (!issue.card) return { skipped: 'no card to update' };

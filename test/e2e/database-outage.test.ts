@@ -78,7 +78,8 @@ describe.skipIf(throwawayUnavailable)('Postgres stopped under a running bot', ()
 
     await pg.start();
     await nothingFiledLater(h);
-    // Back to normal: the next filing works.
+    // Back to normal, once the bot says so: the next filing works.
+    await h.slack.waitFor('healthy again', async () => (await fetch(`http://127.0.0.1:${h.app.port}/healthz`)).ok, 10_000);
     const reply = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'billing easy After the outage');
     expect(text(reply)).toMatch(/ESC-\d+\* is filed/);
   });

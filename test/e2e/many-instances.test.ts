@@ -63,10 +63,14 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('two instances on one Postgres', () => {
       await fileIssue(a!.ctx, { category: 'billing', level: 'urgent', origin: 'phone', summary: `Outage report ${i}`, agentId: 'U0ALEX', requestKey: `bulk:${i}` });
     }
     await slack.waitFor('200 cards', () => slack.messagesIn('C0BILLING').filter((m) => !m.threadTs).length === 200, 30_000);
+    // Lanes are leased on the test's clock: let the senders finish before it jumps minutes past their leases.
+    const finishSending = () => Promise.all(instances.map((i) => i.flush()));
+    await finishSending();
 
     clock.set('2026-11-23T10:05:00Z');
     await sweepBoth();
     await slack.waitFor('200 first nudges', () => notesAbout('5m left to acknowledge') === 200, 30_000);
+    await finishSending();
     clock.set('2026-11-23T10:10:00Z');
     await sweepBoth();
     await slack.waitFor('200 escalations', () => notesAbout('Escalated to tier 1') === 200, 30_000);
