@@ -36,7 +36,35 @@ export function writeResults(name: string, figures: unknown): void {
 
 /** The peak resident memory of a process (Linux VmHWM), in MB. */
 export function peakMemoryMb(pid: number): number {
+  return Math.round(statusKb(pid, 'VmHWM') / 1024);
+}
+
+/**
+ * The highest resident memory while work runs, sampled every 100 ms: the peak
+ * under load, apart from start-up (a new PGlite DATA_DIR is initialised in a
+ * worker thread whose memory goes when it ends, but VmHWM keeps it).
+ */
+export function sampleMemory(pid: number): { stop(): number } {
+  let peak = 0;
+  const sample = () => {
+    try {
+      peak = Math.max(peak, statusKb(pid, 'VmRSS'));
+    } catch {
+      // the process has ended
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return Math.round(peak / 1024);
+    },
+  };
+}
+
+function statusKb(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-  return Math.round(kb / 1024);
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
 }

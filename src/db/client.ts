@@ -1,6 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -80,7 +82,10 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       onLockLost?.(error);
     }, options.onWait);
   }
-  const client = await (dataDir ? PGlite.create(dataDir) : PGlite.create({ loadDataDir: template })).catch(async (error: unknown) => {
+  const opening = dataDir
+    ? initialiseDataDir(dataDir).then(() => PGlite.create(dataDir, { startParams: PGLITE_START_PARAMS }))
+    : PGlite.create({ loadDataDir: template, startParams: PGLITE_START_PARAMS });
+  const client = await opening.catch(async (error: unknown) => {
     await release?.();
     throw error;
   });
@@ -96,6 +101,36 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       release = undefined;
     },
   };
+}
+
+/**
+ * PGlite runs Postgres inside this process, so its buffers are this process's
+ * memory: 16 MB of shared buffers (Postgres's default is 128 MB) keeps a
+ * long-running bot near 200 MB, and Frontline's working set (open issues, the
+ * outbox's head) fits in it many times over.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * initdb's memory (about half a gigabyte) stays with the process that ran it, as
+ * WebAssembly memory never shrinks. A new DATA_DIR is therefore initialised in a
+ * worker thread, whose memory goes when it ends, and then opened here.
+ */
+async function initialiseDataDir(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  const worker = new Worker(`
+    const { workerData, parentPort } = require('node:worker_threads');
+    import(workerData.pglite)
+      .then(({ PGlite }) => PGlite.create(workerData.dataDir, { startParams: workerData.startParams }))
+      .then((db) => db.close())
+      .then(() => parentPort.postMessage(null), (error) => parentPort.postMessage(String(error && error.message || error)));
+  `, { eval: true, workerData: { pglite: import.meta.resolve('@electric-sql/pglite'), dataDir, startParams: PGLITE_START_PARAMS } });
+  try {
+    const [failure] = (await once(worker, 'message')) as [string | null];
+    if (failure) throw new DatabaseStartError(`DATA_DIR ${dataDir}: could not initialise the embedded database: ${failure}`);
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /**
