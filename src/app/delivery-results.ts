@@ -14,10 +14,16 @@ import type { AppContext } from './context.js';
  * (the agent's confirmation with its link, cc FYIs), in the transaction that
  * marks the message sent.
  */
-export async function recordCardPosted(ctx: AppContext, row: OutboxRow, post: MessageOf<'post_card'>, card: PostedCard): Promise<void> {
+export async function recordCardPosted(ctx: AppContext, row: OutboxRow, post: MessageOf<'post_card'>, channel: string, card: PostedCard): Promise<void> {
   const now = ctx.now();
   await ctx.db.transaction(async (tx) => {
-    const issue = await setCard(tx, post.issueId, card, now);
+    const issue = await setCard(tx, post.issueId, channel, card, now);
+    if (!issue) {
+      // Rerouted while its card went up: the new channel's card is on its way, and this one stays as posted.
+      ctx.log.warn({ issue: `ESC-${post.issueId}`, channel }, 'card posted after its issue had moved; not recorded on the issue');
+      await markSent(tx, row.id, now);
+      return;
+    }
     await Promise.all([storeChange(tx, cardPosted(issue, post, card), now, { replan: false, stored: 'updated' }), markSent(tx, row.id, now)]);
   });
   ctx.kickOutbox();

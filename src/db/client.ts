@@ -126,7 +126,11 @@ async function initialiseDataDir(dataDir: string): Promise<void> {
       .then(() => parentPort.postMessage(null), (error) => parentPort.postMessage(String(error && error.message || error)));
   `, { eval: true, workerData: { pglite: import.meta.resolve('@electric-sql/pglite'), dataDir, startParams: PGLITE_START_PARAMS } });
   try {
-    const [failure] = (await once(worker, 'message')) as [string | null];
+    // A worker that dies without a word (an abort inside the WebAssembly) must not leave start-up waiting forever.
+    const failure = await Promise.race([
+      once(worker, 'message').then(([message]) => message as string | null),
+      once(worker, 'exit').then(([code]) => `the initialising thread exited (${code as number})`),
+    ]);
     if (failure) throw new DatabaseStartError(`DATA_DIR ${dataDir}: could not initialise the embedded database: ${failure}`);
   } finally {
     await worker.terminate();

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { IssueEvent } from '../domain/issue/events.js';
 import type { NewIssue } from '../domain/issue/filing.js';
 import type { Issue, PostedCard } from '../domain/issue/issue.js';
@@ -117,10 +117,13 @@ export async function saveIssue(tx: Tx, issue: Issue, now: Date): Promise<Issue>
 /**
  * Records the issue's posted card, touching nothing else: no row lock is needed
  * to read the issue first, and a change made meanwhile (a claim) is kept.
+ * Nothing when the issue has left that channel since (a reroute): its new
+ * channel's card is posted by its own message.
  */
-export async function setCard(tx: Tx, id: number, card: PostedCard, now: Date): Promise<Issue> {
-  const [row] = await tx.update(issues).set({ cardTs: card.ts, cardUrl: card.url, postError: null, updatedAt: now }).where(eq(issues.id, id)).returning();
-  return toIssue(row!);
+export async function setCard(tx: Tx, id: number, channel: string, card: PostedCard, now: Date): Promise<Issue | undefined> {
+  const [row] = await tx.update(issues).set({ cardTs: card.ts, cardUrl: card.url, postError: null, updatedAt: now })
+    .where(and(eq(issues.id, id), eq(issues.channel, channel), isNull(issues.cardTs))).returning();
+  return row && toIssue(row);
 }
 
 export async function findIssue(db: Db | Tx, id: number): Promise<Issue | undefined> {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
 import { COALESCING, issueOf, laneOf, payloadOf, type OutboxMessage } from '../domain/outbox-message.js';
 import type { Db, Tx } from './client.js';
 import { outbox, outboxLanes, type OutboxRow } from './schema.js';
@@ -99,16 +99,19 @@ export async function releaseLane(db: Db, claimed: ClaimedLane, nextAt: Date | n
 }
 
 /**
- * Takes a lane's next message after `afterId`, if it may go now, and counts its
- * send as started before Slack is called: after a crash, the next attempt knows
- * to look before posting. Nothing when the next message must wait (order) or
- * there is none. One round trip per message (outbox_lane_pending_idx).
+ * Takes a lane's next message, skipping those already sent and still being
+ * recorded (`skip`), if it may go now, and counts its send as started before
+ * Slack is called: after a crash, the next attempt knows to look before posting.
+ * Nothing when the next message must wait (order) or there is none. One round
+ * trip per message (outbox_lane_pending_idx).
  */
-export async function takeNext(db: Db, lane: string, afterId: number, now: Date): Promise<OutboxRow | undefined> {
+export async function takeNext(db: Db, lane: string, skip: number[], now: Date): Promise<OutboxRow | undefined> {
   const next = db.select({ id: outbox.id }).from(outbox)
-    .where(and(eq(outbox.lane, lane), eq(outbox.status, 'pending'), gt(outbox.id, afterId))).orderBy(asc(outbox.id)).limit(1);
+    .where(and(eq(outbox.lane, lane), eq(outbox.status, 'pending'), skip.length ? notInArray(outbox.id, skip) : undefined))
+    .orderBy(asc(outbox.id)).limit(1);
+  // status again: with two senders on one lane (a lease that ran out), the row may have been sent meanwhile.
   const [row] = await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` })
-    .where(and(eq(outbox.id, sql`(${next})`), lte(outbox.availableAt, now))).returning();
+    .where(and(eq(outbox.id, sql`(${next})`), eq(outbox.status, 'pending'), lte(outbox.availableAt, now))).returning();
   return row;
 }
 
@@ -116,12 +119,18 @@ export async function markSent(db: Db | Tx, id: number, now: Date): Promise<void
   await db.update(outbox).set({ status: 'sent', sentAt: now }).where(eq(outbox.id, id));
 }
 
-/** Puts a message off until `at`. A transient failure counts towards giving up; a rate limit does not. */
+/**
+ * Puts a message off until `at`. A transient failure counts towards giving up; a
+ * rate limit does not, and its attempt is not counted either: Slack certainly
+ * did not post it, so the next attempt need not look before posting.
+ */
 export async function retryLater(db: Db, id: number, at: Date, error: string, failed: { now: Date } | null): Promise<void> {
   await db.update(outbox).set({
     availableAt: at,
     lastError: error,
-    ...(failed ? { failures: sql`${outbox.failures} + 1`, firstFailedAt: sql`coalesce(${outbox.firstFailedAt}, ${failed.now.toISOString()}::timestamptz)` } : {}),
+    ...(failed
+      ? { failures: sql`${outbox.failures} + 1`, firstFailedAt: sql`coalesce(${outbox.firstFailedAt}, ${failed.now.toISOString()}::timestamptz)` }
+      : { attempts: sql`greatest(${outbox.attempts} - 1, 0)` }),
   }).where(eq(outbox.id, id));
 }
 

@@ -144,21 +144,23 @@ export class OutboxWorker {
     heartbeat.unref();
     const recording = new Recording(this.ctx.log);
     try {
-      let after = 0;
       for (;;) {
         if (this.stopped) return await this.release(claimed, recording, this.ctx.now());
-        const row = await takeNext(this.ctx.db, claimed.lane, after, this.ctx.now());
+        if (recording.failed.length) return await this.retryUnrecorded(claimed, recording);
+        // Messages sent but not yet recorded are still pending: they are skipped, not sent again.
+        const row = await takeNext(this.ctx.db, claimed.lane, recording.ids(), this.ctx.now());
         if (!row) {
-          // Nothing more may go now: once the results are recorded, the lane's head says whether it waits or is empty.
-          await recording.all();
+          if (recording.size || recording.failed.length) {
+            await recording.all();
+            continue;
+          }
+          // Nothing may go now: the lane's head says whether it waits or is empty.
           const [head] = await headOf(this.ctx.db, claimed.lane, 1);
-          if (!head) return await releaseLane(this.ctx.db, claimed, null);
-          if (head.availableAt > this.ctx.now()) return await this.releaseUntil(claimed, head.availableAt);
-          after = head.id - 1; // a sent message whose result could not be recorded: its retry looks before posting
-          continue;
+          return head ? await this.releaseUntil(claimed, head.availableAt) : await releaseLane(this.ctx.db, claimed, null);
         }
-        after = row.id;
         await recording.before(row.issueId);
+        // A result about to be needed failed to record: this message stays pending (its attempt counted), and goes later.
+        if (recording.failed.length) continue;
         const delivery = await this.deliver(row, recording);
         if (typeof delivery === 'object') return await this.release(claimed, recording, delivery.waitUntil);
       }
@@ -166,6 +168,24 @@ export class OutboxWorker {
       clearInterval(heartbeat);
       await recording.all();
     }
+  }
+
+  /**
+   * A sent message whose result could not be recorded (the database failed
+   * meanwhile) is put off like a transient failure, and the lane waits for it:
+   * what follows may need that result (a thread note needs its card's ts). The
+   * retry looks in Slack before posting, so the message is not posted twice.
+   */
+  private async retryUnrecorded(claimed: ClaimedLane, recording: Recording): Promise<void> {
+    await recording.all();
+    const now = this.ctx.now();
+    let until = now;
+    for (const row of recording.failed) {
+      const at = new Date(now.getTime() + backoffMs(row.failures + 1));
+      await retryLater(this.ctx.db, row.id, at, 'not_recorded', { now });
+      if (at > until) until = at;
+    }
+    await this.releaseUntil(claimed, until);
   }
 
   private async release(claimed: ClaimedLane, recording: Recording, at: Date): Promise<void> {
@@ -203,7 +223,7 @@ export class OutboxWorker {
     }
     this.onResult(row.kind, 'sent');
     log.debug({ skipped: sent?.skipped }, 'slack message sent');
-    await recording.add(row.issueId, sent?.record ?? (() => markSent(this.ctx.db, row.id, this.ctx.now())));
+    await recording.add(row, sent?.record ?? (() => markSent(this.ctx.db, row.id, this.ctx.now())));
     return 'sent';
   }
 
@@ -244,33 +264,45 @@ export class OutboxWorker {
 /**
  * The results of one lane's sent messages, being recorded while the lane goes
  * on. A message about an issue waits for its issue's earlier results (a thread
- * note needs its card's ts), and at most RECORDING_AHEAD are in flight.
+ * note needs its card's ts), and at most RECORDING_AHEAD are in flight. A result
+ * that fails to record is kept in `failed`, and the lane stops to retry it.
  */
 class Recording {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Map<number, Promise<void>>();
   private readonly byIssue = new Map<number, Promise<void>>();
+  readonly failed: OutboxRow[] = [];
 
   constructor(private readonly log: AppContext['log']) {}
 
-  async add(issueId: number | null, record: () => Promise<void>): Promise<void> {
-    while (this.inFlight.size >= RECORDING_AHEAD) await Promise.race(this.inFlight);
+  get size(): number {
+    return this.inFlight.size;
+  }
+
+  /** The messages sent whose results are not recorded yet. */
+  ids(): number[] {
+    return [...this.inFlight.keys()];
+  }
+
+  async add(row: OutboxRow, record: () => Promise<void>): Promise<void> {
+    while (this.inFlight.size >= RECORDING_AHEAD) await Promise.race(this.inFlight.values());
+    const { issueId } = row;
     const task = record().catch((error: unknown) => {
-      // The message stays pending with its attempt counted: it is looked for in Slack before it is sent again.
-      this.log.error({ err: error, issue: issueId ? `ESC-${issueId}` : undefined }, 'could not record a sent Slack message');
+      this.log.error({ err: error, issue: issueId ? `ESC-${issueId}` : undefined, outbox: row.id }, 'could not record a sent Slack message; it will be retried');
+      this.failed.push(row);
     }).finally(() => {
-      this.inFlight.delete(task);
+      this.inFlight.delete(row.id);
       if (issueId !== null && this.byIssue.get(issueId) === task) this.byIssue.delete(issueId);
     });
-    this.inFlight.add(task);
+    this.inFlight.set(row.id, task);
     if (issueId !== null) this.byIssue.set(issueId, task);
   }
 
-  /** Waits until what was sent about this issue is recorded. */
+  /** Waits until what was sent about this issue is recorded (or failed to be: see `failed`). */
   async before(issueId: number | null): Promise<void> {
     if (issueId !== null) await this.byIssue.get(issueId);
   }
 
   async all(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled(this.inFlight);
+    while (this.inFlight.size) await Promise.allSettled(this.inFlight.values());
   }
 }

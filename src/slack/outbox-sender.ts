@@ -95,7 +95,7 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
         const posted = await post(row, issue.channel, issueCard(issue, ctx.now()));
         const url = workspaceUrl ? permalink(workspaceUrl, posted.channel, posted.ts)
           : (await client.chat.getPermalink({ channel: posted.channel, message_ts: posted.ts }).catch(() => undefined))?.permalink ?? null;
-        return { record: () => recordCardPosted(ctx, row, message, { ts: posted.ts, url }) };
+        return { record: () => recordCardPosted(ctx, row, message, issue.channel, { ts: posted.ts, url }) };
       }
       case 'update_card':
         if (!issue.card) return { skipped: 'no card to update' };

@@ -6,10 +6,11 @@ import type { Message } from './blocks/agent-messages.js';
 export const OUTBOX_EVENT = 'frontline_outbox';
 
 /**
- * After a rate limit Slack certainly did not post; after anything else (a crash
- * mid-send, a lost response, a 5xx, our own failure to record the result) it may have.
+ * An earlier attempt may have posted after a crash mid-send, a lost response, a
+ * 5xx, or our own failure to record the result. Rate-limited attempts are not
+ * counted (retryLater takes them back): Slack certainly did not post those.
  */
-const mayHavePosted = (row: OutboxRow) => row.attempts > 1 && row.lastError !== 'ratelimited';
+const mayHavePosted = (row: OutboxRow) => row.attempts > 1;
 
 /**
  * Posts a message for an outbox row at most once. Each message carries its row

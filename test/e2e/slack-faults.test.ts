@@ -66,6 +66,35 @@ describe('a Slack call that never answers', () => {
   });
 });
 
+describe('a sent message whose result the database fails to record', () => {
+  it('is retried after a backoff without posting twice, and what needs it waits for it', async () => {
+    const h = await harness();
+    // The database refuses the first write of a card's ts (a sequence, so the refusal survives the rollback).
+    for (const statement of [
+      'create sequence card_write_failures',
+      `create function refuse_first_card() returns trigger language plpgsql as $$
+        begin
+          if new.card_ts is not null and nextval('card_write_failures') = 1 then raise exception 'injected: disk full'; end if;
+          return new;
+        end $$`,
+      'create trigger refuse_first_card before update on issues for each row execute function refuse_first_card()',
+    ]) await h.app.database.db.execute(sql.raw(statement));
+
+    const reply = await h.driver.slash(AGENTS.phone, 'C0FRONTLINE', 'billing easy Refund went to a closed account');
+    const key = /ESC-\d+/.exec((reply.body as { text: string }).text)![0];
+    const card = await postedCard(h, 'C0BILLING', key);
+    await h.app.flush();
+
+    // Posted once: the retry looked in the channel first and recorded the card it found.
+    expect(h.slack.messagesIn('C0BILLING').filter((m) => m.text.startsWith(`${key} `))).toEqual([card]);
+    expect(h.slack.callsTo('conversations.history').some((c) => c.args.channel === 'C0BILLING')).toBe(true);
+    const [row] = await outboxByKind(h, 'post_card');
+    expect(row).toMatchObject({ status: 'sent', failures: 1, lastError: 'not_recorded' });
+    // The confirmation that needed the card's link reached the agent.
+    await h.slack.waitFor('the agent\'s confirmation', () => h.slack.ephemeralsFor(AGENTS.phone).some((e) => e.text.includes(`${key}* is posted`)));
+  });
+});
+
 describe('rate limits', () => {
   it('waits out 30 rate limits in a row without counting them as failures, and posts the card', async () => {
     const clock = testClock('2026-11-23T10:00:00Z');
@@ -79,8 +108,10 @@ describe('rate limits', () => {
     }
     await postedCard(h, 'C0BILLING', key);
     const [post] = await outboxByKind(h, 'post_card');
-    expect(post).toMatchObject({ status: 'sent', failures: 0 });
-    expect(post!.attempts).toBeGreaterThanOrEqual(31);
+    // 31 calls; a rate-limited call certainly posted nothing, so none counts as an attempt and none is looked for.
+    expect(post).toMatchObject({ status: 'sent', failures: 0, attempts: 1 });
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0BILLING')).toHaveLength(31);
+    expect(h.slack.callsTo('conversations.history')).toEqual([]);
   });
 });
 
