@@ -26,18 +26,11 @@ export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage
   const rows = messages.map((m) => ({ issueId: issueOf(m), kind: m.kind, payload: payloadOf(m), lane: laneOf(m) }));
   const plain = rows.filter((r) => !COALESCING.has(r.kind));
   const coalescing = [...new Map(rows.filter((r) => COALESCING.has(r.kind)).map((r) => [`${r.lane} ${r.kind}`, r])).values()];
+  const lanes = [...new Set(plain.map((r) => r.lane))].sort(); // a fixed order, so concurrent enqueues cannot deadlock
   const later = new Date(now.getTime() + HOME_REFRESH_DELAY_MS);
-  const due = (lane: string) => (plain.some((r) => r.lane === lane) ? now : later);
-  const lanes = [...new Set(rows.map((r) => r.lane))].sort(); // a fixed order, so concurrent enqueues cannot deadlock
   await Promise.all([
     plain.length && tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now }))),
-    // Skipped where the same message waits and no send of it has started: that one will show this change too.
-    coalescing.length && tx.execute(sql`insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
-      select r.issue_id, r.kind, r.payload, r.lane, ${later.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-      from jsonb_to_recordset(${JSON.stringify(coalescing.map((r) => ({ issue_id: r.issueId, kind: r.kind, payload: r.payload, lane: r.lane })))}::jsonb)
-        as r(issue_id integer, kind text, payload jsonb, lane text)
-      where not exists (select 1 from outbox o where o.lane = r.lane and o.kind = r.kind and o.status = 'pending' and o.attempts = 0)`),
-    tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: due(lane), version: 1 })))
+    lanes.length && tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: now, version: 1 })))
       .onConflictDoUpdate({
         target: outboxLanes.lane,
         set: {
@@ -45,6 +38,20 @@ export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage
           version: sql`${outboxLanes.version} + 1`,
         },
       }),
+    // Skipped where the same message waits and no send of it has started: that one will show this change too.
+    // Only a message actually queued touches its lane's row, so a burst does not queue up on one person's lane.
+    coalescing.length && tx.execute(sql`with queued as (
+        insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
+        select r.issue_id, r.kind, r.payload, r.lane, ${later.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(coalescing.map((r) => ({ issue_id: r.issueId, kind: r.kind, payload: r.payload, lane: r.lane })))}::jsonb)
+          as r(issue_id integer, kind text, payload jsonb, lane text)
+        where not exists (select 1 from outbox o where o.lane = r.lane and o.kind = r.kind and o.status = 'pending' and o.attempts = 0)
+        returning lane)
+      insert into outbox_lanes (lane, available_at, version)
+      select distinct lane, ${later.toISOString()}::timestamptz, 1 from queued order by lane
+      on conflict (lane) do update set
+        available_at = least(coalesce(outbox_lanes.available_at, excluded.available_at), excluded.available_at),
+        version = outbox_lanes.version + 1`),
   ]);
 }
 

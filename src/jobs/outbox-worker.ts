@@ -23,7 +23,7 @@ export interface OutboxWorkerOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Sent messages of one lane whose results may be recorded at once, behind the sends that go on. */
-const RECORDING_AHEAD = 16;
+const RECORDING_AHEAD = 4;
 /** While lanes are being sent, claims of other lanes are at least this far apart. */
 const CLAIM_GAP_MS = 20;
 
