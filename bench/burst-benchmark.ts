@@ -69,7 +69,7 @@ const app = await startFrontlineProcess(slack, ROUTING, storage.env);
 try {
   const appUrl = `http://127.0.0.1:${app.port}/slack/events`;
   process.stdout.write(`burst: ${RATE} quick forms a second for ${SECONDS} s over ${CHANNELS} channels, Slack limit ${LIMIT.perSecond}/s after a burst of ${LIMIT.burst}, on ${STORAGE}...\n`);
-  const sent: Sent[] = await quickFormsAtRate(slack, new SlackDriver(slack, { kind: 'http', appUrl }), appUrl, {
+  const sent: Sent[] = await quickFormsAtRate(new SlackDriver(slack, { kind: 'http', appUrl }), {
     rate: RATE, seconds: SECONDS, user: AGENTS.phone, channel: FRONTLINE_CHANNEL, text: (i) => `c${i % CHANNELS} easy Burst ${i}`,
   });
   const filed = sent.filter((s) => s.key).map((s) => ({ ...s, channel: channel(s.i % CHANNELS) }));

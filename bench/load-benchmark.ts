@@ -56,7 +56,7 @@ async function measure(target: string): Promise<Figures> {
     const memory = sampleMemory(app.pid);
     const appUrl = `http://127.0.0.1:${app.port}/slack/events`;
     const driver = new SlackDriver(slack, { kind: 'http', appUrl });
-    const sent = await quickFormsAtRate(slack, driver, appUrl, {
+    const sent = await quickFormsAtRate(driver, {
       rate: RATE, seconds: SECONDS, user: AGENTS.phone, channel: FRONTLINE_CHANNEL, text: (i) => `billing easy Burst report ${i}`,
     });
     const acks = sent.map((s) => s.ackMs);

@@ -64,7 +64,7 @@ async function lateness() {
   const app = await startFrontlineProcess(slack, ROUTING, storage.env, { SWEEP_INTERVAL_MS: '60000' });
   try {
     const appUrl = `http://127.0.0.1:${app.port}/slack/events`;
-    const sent = await quickFormsAtRate(slack, new SlackDriver(slack, { kind: 'http', appUrl }), appUrl, {
+    const sent = await quickFormsAtRate(new SlackDriver(slack, { kind: 'http', appUrl }), {
       rate: 10, seconds: 10, user: AGENTS.phone, channel: FRONTLINE_CHANNEL, text: (i) => `c${i % CHANNELS} quick Timer ${i}`,
     });
     await new Promise((r) => setTimeout(r, 13_000)); // the last reminder falls due 10 s after the last filing
