@@ -214,17 +214,21 @@ export class OutboxWorker {
    * covered by the attempt counted in takeNext (the retry looks before posting).
    */
   private async deliver(row: OutboxRow, recording: Recording): Promise<Delivery> {
-    const log = this.ctx.log.child({ issue: row.issueId ? `ESC-${row.issueId}` : undefined, kind: row.kind, outbox: row.id });
     let sent: Sent;
     try {
       sent = await this.withTimeout(this.send(row));
     } catch (error) {
-      return this.failed(row, error, log);
+      return this.failed(row, error, this.logFor(row));
     }
     this.onResult(row.kind, 'sent');
-    log.debug({ skipped: sent?.skipped }, 'slack message sent');
+    // Every message passes here: its logger is made only when the line will be written.
+    if (this.ctx.log.isLevelEnabled('debug')) this.logFor(row).debug({ skipped: sent?.skipped }, 'slack message sent');
     await recording.add(row, sent?.record ?? (() => markSent(this.ctx.db, row.id, this.ctx.now())));
     return 'sent';
+  }
+
+  private logFor(row: OutboxRow): AppContext['log'] {
+    return this.ctx.log.child({ issue: row.issueId ? `ESC-${row.issueId}` : undefined, kind: row.kind, outbox: row.id });
   }
 
   private async failed(row: OutboxRow, error: unknown, log: AppContext['log']): Promise<Delivery> {
