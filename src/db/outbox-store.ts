@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { COALESCING, issueOf, laneOf, payloadOf, type OutboxMessage } from '../domain/outbox-message.js';
 import type { Db, Tx } from './client.js';
 import { outbox, outboxLanes, type OutboxRow } from './schema.js';
@@ -26,18 +26,11 @@ export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage
   const rows = messages.map((m) => ({ issueId: issueOf(m), kind: m.kind, payload: payloadOf(m), lane: laneOf(m) }));
   const plain = rows.filter((r) => !COALESCING.has(r.kind));
   const coalescing = [...new Map(rows.filter((r) => COALESCING.has(r.kind)).map((r) => [`${r.lane} ${r.kind}`, r])).values()];
-  const lanes = [...new Set(plain.map((r) => r.lane))].sort(); // a fixed order, so concurrent enqueues cannot deadlock
+  const lanes = [...new Set(plain.map((r) => r.lane))];
   const later = new Date(now.getTime() + HOME_REFRESH_DELAY_MS);
   await Promise.all([
     plain.length && tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now }))),
-    lanes.length && tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: now, version: 1 })))
-      .onConflictDoUpdate({
-        target: outboxLanes.lane,
-        set: {
-          availableAt: sql`least(coalesce(${outboxLanes.availableAt}, excluded.available_at), excluded.available_at)`,
-          version: sql`${outboxLanes.version} + 1`,
-        },
-      }),
+    lanes.length && tx.execute(markLanesDue(lanesFrom(lanes, now))),
     // Skipped where the same message waits and no send of it has started: that one will show this change too.
     // Only a message actually queued touches its lane's row, so a burst does not queue up on one person's lane.
     coalescing.length && tx.execute(sql`with queued as (
@@ -47,12 +40,25 @@ export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage
           as r(issue_id integer, kind text, payload jsonb, lane text)
         where not exists (select 1 from outbox o where o.lane = r.lane and o.kind = r.kind and o.status = 'pending' and o.attempts = 0)
         returning lane)
-      insert into outbox_lanes (lane, available_at, version)
-      select distinct lane, ${later.toISOString()}::timestamptz, 1 from queued order by lane
-      on conflict (lane) do update set
-        available_at = least(coalesce(outbox_lanes.available_at, excluded.available_at), excluded.available_at),
-        version = outbox_lanes.version + 1`),
+      ${markLanesDue(sql`select distinct lane, ${later.toISOString()}::timestamptz from queued`)}`),
   ]);
+}
+
+/** Lanes as rows (lane, at) for markLanesDue. */
+const lanesFrom = (lanes: string[], at: Date) =>
+  sql`select lane, ${at.toISOString()}::timestamptz from jsonb_array_elements_text(${JSON.stringify(lanes)}::jsonb) as lane`;
+
+/**
+ * Marks lanes as having work from `at` (earlier wins) and moves their version,
+ * so a sender about to idle a lane sees that something arrived. `lanes` selects
+ * (lane, at); they are locked in lane order, so concurrent enqueues cannot deadlock.
+ */
+function markLanesDue(lanes: SQL) {
+  return sql`insert into outbox_lanes (lane, available_at, version)
+    select lane, at, 1 from (${lanes}) as due(lane, at) order by lane
+    on conflict (lane) do update set
+      available_at = least(coalesce(outbox_lanes.available_at, excluded.available_at), excluded.available_at),
+      version = outbox_lanes.version + 1`;
 }
 
 export interface ClaimedLane {
@@ -170,10 +176,9 @@ export async function requeueFailed(db: Db, ids: number[] | 'all', now: Date): P
     const rows = await tx.update(outbox)
       .set({ status: 'pending', failures: 0, firstFailedAt: null, failedAt: null, availableAt: now, attempts: 0 })
       .where(where).returning({ id: outbox.id, lane: outbox.lane });
-    const lanes = [...new Set(rows.map((r) => r.lane))].sort();
+    const lanes = [...new Set(rows.map((r) => r.lane))];
     if (lanes.length) {
-      await tx.insert(outboxLanes).values(lanes.map((lane) => ({ lane, availableAt: now, version: 1 })))
-        .onConflictDoUpdate({ target: outboxLanes.lane, set: { availableAt: now, version: sql`${outboxLanes.version} + 1` } });
+      await tx.execute(markLanesDue(lanesFrom(lanes, now)));
     }
     return rows.map((r) => r.id);
   });
