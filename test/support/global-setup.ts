@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/client.js';
 
@@ -62,6 +64,21 @@ async function postgresTemplate(project: TestProject): Promise<() => Promise<voi
   };
 }
 
+/**
+ * The tests that start `frontline` as a process run it as users do: from the
+ * compiled JavaScript (bin/frontline.js takes dist/ when it is current).
+ */
+function buildCompiledJs(): void {
+  const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+  const project = fileURLToPath(new URL('../../tsconfig.build.json', import.meta.url));
+  try {
+    execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'pipe' });
+  } catch (error) {
+    // Type errors still emit (the type check reports them); anything else leaves dist/ stale, and the sources run.
+    process.stdout.write(`npm run build reported: ${String((error as { stdout?: Buffer }).stdout ?? error).slice(0, 2000)}\n`);
+  }
+}
+
 const withoutPassword = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 /**
@@ -71,6 +88,7 @@ const withoutPassword = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '/
  * and the run ends by saying plainly when they were skipped, and why.
  */
 export default async function setup(project: TestProject) {
+  buildCompiledJs();
   const url = process.env.TEST_DATABASE_URL || DOCUMENTED_POSTGRES;
   const problem = await answers(url);
   const skipped = problem ? `no Postgres answered at ${withoutPassword(url)} (${problem})` : '';
