@@ -9,6 +9,7 @@ import type { Issue } from '../domain/issue/issue.js';
 import { refuse, refusalFor, type Actor, type IssueAction, type Refusal } from '../domain/issue/rules.js';
 import type { AppContext } from './context.js';
 import { transact } from './request-deadline.js';
+import { parentLostReport, syncReports } from './swarms.js';
 
 /**
  * What an action on an issue came to: refused (with a stable code), done, or
@@ -22,6 +23,11 @@ export interface ActionRequest {
   issueId: number;
   userId: string;
   requestKey?: string;
+  /**
+   * On a report of a swarm, act on its parent instead, with the report's agent
+   * counting as an agent of the parent: an agent passing on their customer's answer.
+   */
+  viaReport?: boolean;
 }
 
 const notFound = (): Refusal => refuse('not_found', 'That issue no longer exists.');
@@ -84,10 +90,14 @@ export async function actOnIssue(
   request: ActionRequest,
   transition: (issue: Issue, actor: Actor, now: Date) => Outcome,
 ): Promise<IssueOutcome> {
-  const { issueId, userId, requestKey } = request;
-  const current = await findIssue(ctx.db, issueId);
+  const { userId, requestKey } = request;
+  const asked = await findIssue(ctx.db, request.issueId);
+  if (!asked) return notFound();
+  const throughReport = request.viaReport && asked.parentId !== null ? asked : undefined;
+  const current = throughReport ? await findIssue(ctx.db, throughReport.parentId!) : asked;
   if (!current) return notFound();
-  const actor = await actorFor(ctx, current, userId);
+  const issueId = current.id;
+  const actor = { ...(await actorFor(ctx, current, userId)), reportAgent: throughReport?.agentId === userId };
   let happened: string[] = [];
   let stored: Stored | undefined;
   const outcome = await transact(ctx, async (tx): Promise<IssueOutcome> => {
@@ -100,6 +110,9 @@ export async function actOnIssue(
     if (requestKey) await rememberRequest(tx, requestKey, now);
     happened = decided.events.map((e) => e.type);
     stored = await storeChange(tx, decided, now, { replan: true });
+    // A parent's reports follow it; a report that left (a reopen) leaves its parent one report less.
+    await syncReports(tx, { ...decided, issue: stored.issue }, now);
+    await parentLostReport(tx, issue, stored.issue, 'reopen', userId, now);
     return { ok: true, changed: true, issue: stored.issue };
   });
   if (stored) wakeFor(ctx, stored);

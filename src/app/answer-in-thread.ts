@@ -1,4 +1,6 @@
-import { findByCard } from '../db/issue-queries.js';
+import { findByCard, findByKey } from '../db/issue-queries.js';
+import { refuse } from '../domain/issue/rules.js';
+import { linkByHand, unlink } from './swarms.js';
 import { respond } from '../domain/issue/transitions.js';
 import { parseThreadReply } from '../domain/thread-commands.js';
 import { actOnIssue, type IssueOutcome } from './act-on-issue.js';
@@ -35,6 +37,13 @@ export async function answerInThread(ctx: AppContext, reply: ThreadReply): Promi
       return waitOnCustomer(ctx, request, command.question ?? null);
     case 'resume':
       return resumeIssue(ctx, request, 'reply');
+    case 'same_as':
+      return linkByHand(ctx, request, command.key);
+    case 'unlink': {
+      const report = await findByKey(ctx.db, command.key);
+      if (!report || report.parentId !== issue.id) return refuse('not_found', `${command.key} is not a report of ${issue.key}.`);
+      return unlink(ctx, { issueId: report.id, userId: reply.userId }, 'hand');
+    }
     case 'none':
       if (reply.userId === issue.agentId && issue.status === 'waiting') return resumeIssue(ctx, request, 'agent_reply', reply.text);
       if (issue.status === 'unclaimed' && !issue.firstResponseAt) await actOnIssue(ctx, request, respond);

@@ -1,11 +1,25 @@
-import { insertIssue } from '../db/issue-store.js';
-import { issueForRequest, linkRequest, rememberRequest } from '../db/request-store.js';
+import type { Tx } from '../db/client.js';
+import { findIssue, insertIssue, lockIssue } from '../db/issue-store.js';
+import { issueForRequest, linkRequest, rememberRequest, requestSeen } from '../db/request-store.js';
+import { findSwarmMatch, takeSwarmTurn } from '../db/swarm-store.js';
 import { filed, newIssue, type Filing } from '../domain/issue/filing.js';
 import type { Issue, UnclaimedIssue } from '../domain/issue/issue.js';
-import { routeWithReasons } from '../domain/routing/route-issue.js';
-import { storeChange, wakeFor } from './act-on-issue.js';
+import { linksAtOnce } from '../domain/issue/swarm.js';
+import type { SwarmRules } from '../domain/routing/matrix.js';
+import { routeWithReasons, type RoutedIssue } from '../domain/routing/route-issue.js';
+import { storeChange, wakeFor, type Stored } from './act-on-issue.js';
 import type { AppContext } from './context.js';
 import { transact } from './request-deadline.js';
+import { storeLink } from './swarms.js';
+
+/**
+ * What to do when the escalation resembles an open one of its team (a swarm):
+ * - `quick`: link it when the match is strong (the quick form, with an undo);
+ * - `ask`: file nothing yet and return the match, so the form can ask the agent;
+ * - `{ parentId }`: the agent said "same problem" in the form;
+ * - `separate`: the agent said "different problem".
+ */
+export type SwarmChoice = 'quick' | 'ask' | 'separate' | { parentId: number };
 
 export interface FileIssueInput extends Omit<Filing, 'details' | 'customerRef' | 'agentChannel' | 'responseUrl'> {
   details?: string;
@@ -16,18 +30,34 @@ export interface FileIssueInput extends Omit<Filing, 'details' | 'customerRef' |
   interim?: boolean;
   /** Identifies the Slack request (trigger_id, view id): a retry files nothing new. */
   requestKey: string;
+  swarm?: SwarmChoice;
 }
 
-export interface FileIssueResult {
+/** Filed (or found filed by this request before); `linkedTo` when it became a report of a swarm. */
+export interface Filed {
   issue: Issue;
-  /** True when this request had already filed the issue. */
   duplicate: boolean;
+  linkedTo?: Issue;
+  match?: never;
 }
+
+/** Nothing filed: the agent should say whether this is the same problem as `match.parent`. */
+export interface AskAgent {
+  match: { parent: Issue; score: number };
+  issue?: never;
+  duplicate?: never;
+}
+
+export type FileIssueResult = Filed | AskAgent;
 
 /**
  * Stores and routes a new issue, and queues its card for the team channel. The
- * card is posted after commit by the outbox, so a Slack failure never loses the issue.
+ * card is posted after commit by the outbox, so a Slack failure never loses the
+ * issue. When the team detects swarms, a new escalation like an open one may
+ * become a report of it instead: no card of its own, a note in the parent's thread.
  */
+export async function fileIssue(ctx: AppContext, input: FileIssueInput & { swarm: 'ask' | SwarmChoice }): Promise<FileIssueResult>;
+export async function fileIssue(ctx: AppContext, input: FileIssueInput & { swarm?: Exclude<SwarmChoice, 'ask'> }): Promise<Filed>;
 export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise<FileIssueResult> {
   const now = ctx.now();
   const filing: Filing = {
@@ -37,17 +67,63 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
   };
   // Routing runs once per filing: its reasons go into the timeline, its result into the issue.
   const { routed, route } = routeWithReasons(ctx.matrix, filing, now);
-  const result = await transact(ctx, async (tx) => {
-    if (!(await rememberRequest(tx, input.requestKey, now))) {
-      return { issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true, stored: undefined };
-    }
+  const stored: Stored[] = [];
+  const result = await transact(ctx, async (tx): Promise<FileIssueResult> => {
+    stored.length = 0;
+    if (await requestSeen(tx, input.requestKey)) return { issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true };
+    const rules = routed.snapshot.team.swarms;
+    // Issues routed by the same text pattern are alike even across categories.
+    const textRoute = route.route.when?.text ? route.route.index : null;
+    const swarm = rules && input.swarm !== 'separate' ? await swarmFor(tx, rules, routed, textRoute, filing, input.swarm ?? 'quick', now) : undefined;
+    if (swarm?.ask) return { match: swarm.ask };
+    if (!(await rememberRequest(tx, input.requestKey, now))) return { issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true };
     const issue = (await insertIssue(tx, newIssue(filing, routed, now), now)) as UnclaimedIssue;
     await linkRequest(tx, input.requestKey, issue.id);
-    const stored = await storeChange(tx, filed(issue, filing, route, input.interim ?? false), now, { replan: true, stored: 'inserted' });
-    return { issue: stored.issue, duplicate: false, stored };
+    const filedChange = filed(issue, filing, route, input.interim ?? false);
+    if (swarm?.parent) {
+      const link = await storeLink(ctx, tx, issue, swarm.parent, now, {
+        via: input.swarm === 'quick' || input.swarm === undefined ? 'quick_form' : 'form', by: null, score: swarm.score, interim: input.interim ?? false, before: filedChange,
+      });
+      stored.push(link.report, link.parent);
+      return { issue: link.report.issue, duplicate: false, linkedTo: link.parent.issue };
+    }
+    stored.push(await storeChange(tx, filedChange, now, { replan: true, stored: 'inserted' }));
+    return { issue: stored[0]!.issue, duplicate: false };
   });
-  if (result.stored) wakeFor(ctx, result.stored);
-  if (!result.duplicate) ctx.log.info({ issue: result.issue.key, team: result.issue.team }, 'issue filed');
-  ctx.kickOutbox();
-  return { issue: result.issue, duplicate: result.duplicate };
+  for (const s of stored) wakeFor(ctx, s);
+  if (result.issue && !result.duplicate) {
+    ctx.log.info({ issue: result.issue.key, team: result.issue.team, ...(result.linkedTo ? { reportOf: result.linkedTo.key } : {}) }, 'issue filed');
+    ctx.kickOutbox();
+  }
+  return result;
+}
+
+/**
+ * Looks for the open issue this escalation repeats, under the team's swarm turn
+ * (so that concurrent filings of one outage, on any instance, find each other).
+ * Returns the parent to link to, or the match to ask about, or nothing.
+ */
+async function swarmFor(
+  tx: Tx, rules: SwarmRules, routed: RoutedIssue, textRoute: number | null, filing: Filing, choice: Exclude<SwarmChoice, 'separate'>, now: Date,
+): Promise<{ parent?: Issue; score: number | null; ask?: { parent: Issue; score: number } } | undefined> {
+  const { team } = routed.snapshot;
+  await takeSwarmTurn(tx, team.key);
+  if (typeof choice === 'object') {
+    const chosen = await lockIssue(tx, choice.parentId);
+    const parent = chosen?.parentId ? await lockIssue(tx, chosen.parentId) : chosen;
+    // Resolved while the agent read the form: this customer's problem gets its own card.
+    return parent && parent.status !== 'resolved' ? { parent, score: null } : undefined;
+  }
+  const matched = await findSwarmMatch(tx, {
+    team: team.key, category: filing.category, textRoute, summary: filing.summary,
+    since: new Date(now.getTime() - rules.windowMs), minScore: choice === 'ask' ? rules.suggest : rules.link,
+  });
+  if (!matched) return undefined;
+  if (choice === 'ask') {
+    const parent = await findIssue(tx, matched.parentId);
+    return parent ? { ask: { parent, score: matched.score }, score: matched.score } : undefined;
+  }
+  if (!linksAtOnce(rules, matched.score)) return undefined;
+  const parent = await lockIssue(tx, matched.parentId);
+  return parent && parent.status !== 'resolved' ? { parent, score: matched.score } : undefined;
 }

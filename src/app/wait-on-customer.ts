@@ -10,7 +10,10 @@ export function waitOnCustomer(ctx: AppContext, request: ActionRequest, question
   return actOnIssue(ctx, request, (issue, actor, now) => wait(issue, actor, now, question));
 }
 
-/** Restarts the resolution clock: the expert resumed, or the agent passed on the customer's answer. */
+/**
+ * Restarts the resolution clock: the expert resumed, or the agent passed on the
+ * customer's answer. An answer about a report of a swarm resumes its parent.
+ */
 export function resumeIssue(ctx: AppContext, request: ActionRequest, via: ResumeVia, answer: string | null = null): Promise<IssueOutcome> {
-  return actOnIssue(ctx, request, (issue, actor, now) => resume(issue, actor, now, via, answer));
+  return actOnIssue(ctx, { ...request, viaReport: true }, (issue, actor, now) => resume(issue, actor, now, via, answer));
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -83,8 +84,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     }, options.onWait);
   }
   const opening = dataDir
-    ? initialiseDataDir(dataDir).then(() => PGlite.create(dataDir, { startParams: PGLITE_START_PARAMS }))
-    : PGlite.create({ loadDataDir: template, startParams: PGLITE_START_PARAMS });
+    ? initialiseDataDir(dataDir).then(() => PGlite.create(dataDir, { startParams: PGLITE_START_PARAMS, extensions: PGLITE_EXTENSIONS }))
+    : PGlite.create({ loadDataDir: template, startParams: PGLITE_START_PARAMS, extensions: PGLITE_EXTENSIONS });
   const client = await opening.catch(async (error: unknown) => {
     await release?.();
     throw error;
@@ -102,6 +103,9 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     },
   };
 }
+
+/** pg_trgm scores how alike two escalations are (swarm detection); on Postgres, migration 0006 creates it. */
+const PGLITE_EXTENSIONS = { pg_trgm };
 
 /**
  * PGlite runs Postgres inside this process, so its buffers are this process's

@@ -115,7 +115,7 @@ export async function measure(db: Db, type: 'claimed' | 'resolved', teams: strin
 export async function openNow(db: Db, teams: string[], now: Date): Promise<{ open: number; overdueByTeam: Map<string, number> }> {
   const result = await rows<{ team: string; open: unknown; overdue: unknown }>(db, sql`select team, count(*) as open,
       count(*) filter (where (status = 'unclaimed' and ack_due_at < ${iso(now)}) or (status = 'claimed' and resolve_due_at < ${iso(now)})) as overdue
-    from issues where team in (${list(teams)}) and status <> 'resolved' group by team`);
+    from issues where team in (${list(teams)}) and status <> 'resolved' and parent_id is null group by team`);
   return {
     open: result.reduce((sum, r) => sum + Number(r.open), 0),
     overdueByTeam: new Map(result.map((r) => [r.team, Number(r.overdue)])),
@@ -152,10 +152,10 @@ export async function highTiers(db: Db, teams: string[], p: Period, limit: numbe
 export async function urgentNow(db: Db, teams: string[], now: Date, limit: number): Promise<{ lines: IssueLine[]; total: number }> {
   const [unclaimed, overdue, [count]] = await Promise.all([
     rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issues i
-      where i.status = 'unclaimed' and i.team in (${list(teams)}) order by i.ack_due_at limit ${limit}`),
+      where i.status = 'unclaimed' and i.parent_id is null and i.team in (${list(teams)}) order by i.ack_due_at limit ${limit}`),
     rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issues i
-      where i.status = 'claimed' and i.resolve_due_at < ${iso(now)} and i.team in (${list(teams)}) order by i.resolve_due_at limit ${limit}`),
-    rows<{ n: unknown }>(db, sql`select count(*) as n from issues i where i.team in (${list(teams)})
+      where i.status = 'claimed' and i.parent_id is null and i.resolve_due_at < ${iso(now)} and i.team in (${list(teams)}) order by i.resolve_due_at limit ${limit}`),
+    rows<{ n: unknown }>(db, sql`select count(*) as n from issues i where i.team in (${list(teams)}) and i.parent_id is null
       and (i.status = 'unclaimed' or (i.status = 'claimed' and i.resolve_due_at < ${iso(now)}))`),
   ]);
   const lines = [...unclaimed, ...overdue].map(toLine).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()).slice(0, limit);

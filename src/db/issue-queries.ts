@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Issue } from '../domain/issue/issue.js';
 import type { Db } from './client.js';
 import { toIssue } from './issue-store.js';
@@ -18,16 +18,19 @@ async function page(db: Db, where: SQL, order: SQL[], limit: number): Promise<Pa
   return { rows: rows.map(toIssue), total: total!.n };
 }
 
+/** A swarm is one piece of work: its reports follow the parent, so experts' lists show the parent only. */
+const notAReport = isNull(issues.parentId);
+
 /** Issues this person works on now, the next resolution deadline first (waiting ones last: their clock is paused). */
 export const claimedBy = (db: Db, userId: string, limit: number) =>
-  page(db, and(eq(issues.claimerId, userId), inArray(issues.status, ['claimed', 'waiting']))!,
+  page(db, and(eq(issues.claimerId, userId), inArray(issues.status, ['claimed', 'waiting']), notAReport)!,
     [sql`${issues.status} = 'waiting'`, asc(issues.resolveDueAt)], limit);
 
 /** The unclaimed queue of these teams, the next acknowledgement deadline first. */
 export const unclaimedIn = (db: Db, teams: string[], limit: number): Promise<Page> =>
   teams.length === 0
     ? Promise.resolve({ rows: [], total: 0 })
-    : page(db, and(inArray(issues.team, teams), eq(issues.status, 'unclaimed'))!, [asc(issues.ackDueAt)], limit);
+    : page(db, and(inArray(issues.team, teams), eq(issues.status, 'unclaimed'), notAReport)!, [asc(issues.ackDueAt)], limit);
 
 /** What this agent escalated: open ones by urgency, then the most recently resolved. */
 export const escalatedBy = (db: Db, userId: string, limit: number) =>

@@ -54,6 +54,7 @@ function columnsOf(issue: NewIssue | Issue, now: Date): IssueColumns {
     firstResponseAt: issue.firstResponseAt,
     reopenCount: issue.reopenCount,
     rerouteCount: issue.rerouteCount,
+    ...('parentId' in issue ? { parentId: issue.parentId, reportCount: issue.reportCount, outageAt: issue.outageAt } : {}),
     updatedAt: now,
   };
 }
@@ -88,6 +89,9 @@ export function toIssue(row: IssueRow): Issue {
     reopenCount: row.reopenCount,
     rerouteCount: row.rerouteCount,
     clockFence: row.clockFence,
+    parentId: row.parentId,
+    reportCount: row.reportCount,
+    outageAt: row.outageAt,
   };
   // The table's check constraints guarantee the fields each status needs.
   const claim = row.claimerId ? { by: row.claimerId, at: row.claimedAt! } : undefined;

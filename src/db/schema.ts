@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { IssueSnapshot } from '../domain/routing/route-issue.js';
 import type { EventType } from '../domain/issue/events.js';
 import type { IssueStatus } from '../domain/issue/issue.js';
@@ -62,6 +62,12 @@ export const issues = pgTable(
     pausedOpenMs: bigint('paused_open_ms', { mode: 'number' }).notNull().default(0),
     /** Bumped whenever the issue's timers are replanned: a timer from an older plan does nothing. */
     clockFence: integer('clock_fence').notNull().default(0),
+    /** A report of a swarm: the parent issue it was linked to. Its own card, clocks and timers stand still. */
+    parentId: integer('parent_id').references((): AnyPgColumn => issues.id),
+    /** On a parent: reports linked to it now. */
+    reportCount: integer('report_count').notNull().default(0),
+    /** On a parent: when its reports crossed the team's outage threshold. */
+    outageAt: at('outage_at'),
     updatedAt: at('updated_at').notNull(),
   },
   (t) => [
@@ -75,10 +81,12 @@ export const issues = pgTable(
     index('issues_claimed_due_idx').on(t.resolveDueAt).where(sql`${t.status} = 'claimed'`),
     index('issues_open_team_idx').on(t.team, t.status, t.ackDueAt, t.resolveDueAt).where(sql`${t.status} <> 'resolved'`),
     uniqueIndex('issues_card_idx').on(t.channel, t.cardTs),
+    index('issues_parent_idx').on(t.parentId).where(sql`${t.parentId} is not null`),
     // The invariants of src/domain/issue/issue.ts, so that no writer can break them.
     check('issues_status_known', sql`${t.status} in ('unclaimed', 'claimed', 'waiting', 'resolved')`),
     check('issues_claimed_has_claimer', sql`(${t.status} = 'unclaimed') = (${t.claimerId} is null) and (${t.claimerId} is null) = (${t.claimedAt} is null)`),
     check('issues_waiting_has_pause', sql`(${t.status} = 'waiting') = (${t.pausedAt} is not null) and (${t.pausedAt} is null) = (${t.resolveRemainingMs} is null)`),
+    check('issues_report_has_no_reports', sql`${t.parentId} is null or ${t.reportCount} = 0`),
     check('issues_resolved_has_resolution', sql`(${t.status} = 'resolved') = (${t.resolvedAt} is not null) and (${t.resolvedAt} is null) = (${t.resolvedBy} is null) and (${t.resolvedAt} is null) = (${t.resolution} is null)`),
   ],
 );

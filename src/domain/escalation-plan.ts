@@ -44,6 +44,8 @@ function planTarget(
 
 export function planTimers(issue: Issue, now: Date): PlannedTimer[] {
   const { calendar, nudges, team } = issue.snapshot;
+  // A report of a swarm runs no clocks: its parent's reminders and tiers cover it.
+  if (issue.parentId !== null) return [];
   if (issue.status === 'unclaimed') {
     const { ack } = issue;
     const total = openTimeBetween(calendar, ack.startedAt, ack.dueAt);

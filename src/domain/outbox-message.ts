@@ -22,6 +22,10 @@ const threadNote = z.discriminatedUnion('note', [
   z.object({ note: z.literal('paused'), by: z.string() }),
   z.object({ note: z.literal('resumed'), by: z.string(), via: z.string(), answer: z.string().nullable() }),
   z.object({ note: z.literal('reopened'), by: z.string(), reason: z.string() }),
+  // A swarm's parent: a report joined or left, or the reports crossed the outage threshold.
+  z.object({ note: z.literal('report'), report: z.string(), agent: z.string(), origin: z.string(), summary: z.string() }),
+  z.object({ note: z.literal('report_unlinked'), report: z.string(), by: z.string().nullable() }),
+  z.object({ note: z.literal('outage'), reports: z.number(), withinMs: z.number() }),
 ]);
 export type ThreadNote = z.infer<typeof threadNote>;
 
@@ -59,9 +63,14 @@ const messageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('agent_resolved'), ...about, agentId: z.string(), by: z.string(), note: z.string() }),
   z.object({ kind: z.literal('agent_waiting'), ...about, agentId: z.string(), by: z.string(), question: z.string().nullable() }),
   z.object({ kind: z.literal('agent_rerouted'), ...about, agentId: z.string(), by: z.string(), reason: z.string() }),
+  // The agent's escalation joined a swarm: the parent's key, and an undo.
+  z.object({ kind: z.literal('agent_linked'), ...about, agentId: z.string(), interim: z.boolean(), parentId: issueId, by: z.string().nullable() }),
   // To people in the escalation chain, or anyone who must fix a channel.
   z.object({ kind: z.literal('tier_dm'), ...about, user: z.string(), target, tier: z.number(), late: z.boolean() }),
   z.object({ kind: z.literal('channel_problem'), ...about, user: z.string(), channel: z.string(), error: z.string() }),
+  // A probable outage: the first tier by DM, and the team's outage channel.
+  z.object({ kind: z.literal('outage_dm'), ...about, user: z.string() }),
+  z.object({ kind: z.literal('outage_notice'), ...about, channel: z.string() }),
   // A message given up on, told to someone who can act: in the card's thread, or by DM.
   z.object({ kind: z.literal('undelivered_in_thread'), ...about, channel: z.string(), failed: failedMessage }),
   z.object({ kind: z.literal('undelivered_dm'), issueId: issueId.optional(), user: z.string(), failed: failedMessage }),
@@ -91,6 +100,7 @@ export function laneOf(message: OutboxMessage): string {
     case 'resolution_in_thread':
     case 'cc_notice':
     case 'undelivered_in_thread':
+    case 'outage_notice':
       return message.channel;
     case 'card_moved':
       return message.from.channel;
@@ -99,10 +109,12 @@ export function laneOf(message: OutboxMessage): string {
     case 'agent_resolved':
     case 'agent_waiting':
     case 'agent_rerouted':
+    case 'agent_linked':
       return dm(message.agentId);
     case 'tier_dm':
     case 'channel_problem':
     case 'undelivered_dm':
+    case 'outage_dm':
       return dm(message.user);
     case 'publish_home':
       return `home:${message.audience}`;

@@ -34,6 +34,10 @@ export function seedWorkspace(slack: SlackSandbox, matrix: Matrix, groups: Recor
     if (!slack.channels.has(team.channel)) slack.addChannel(team.channel, nameOf(team.channel), owners);
   }
   for (const cc of new Set(matrix.routes.flatMap((r) => r.cc))) slack.addChannel(cc, nameOf(cc));
+  for (const team of Object.values(matrix.teams)) {
+    const outages = team.swarms?.outageChannel;
+    if (outages && !slack.channels.has(outages)) slack.addChannel(outages, nameOf(outages));
+  }
   for (const digest of matrix.digests) if (isChannelId(digest.to)) slack.addChannel(digest.to, nameOf(digest.to));
   slack.addChannel(FRONTLINE_CHANNEL, 'frontline', Object.values(AGENTS));
 }

@@ -18,6 +18,9 @@ import { HOME_BLOCKS, homeView, perList } from './blocks/issue-lists.js';
 import { permalink } from './bot-identity.js';
 import { postOnce } from './post-once.js';
 import { UnsendableMessage } from './slack-errors.js';
+import { swarmSummary } from '../db/swarm-store.js';
+import type { Blocks } from './blocks/kit.js';
+import { agentLinked, linkedCard, outageNotice } from './blocks/swarm-messages.js';
 
 /** Slack accepts a response_url for 30 minutes; after that the agent hears from us by DM. */
 const RESPONSE_URL_LIFETIME_MS = 29 * 60 * 1000;
@@ -66,6 +69,13 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
     await post(row, issue.channel, message, issue.card.ts);
   };
 
+  /** The card as it should look now: a parent shows its swarm; a report linked by hand points to its parent. */
+  async function cardOf(issue: Issue): Promise<{ text: string; blocks: Blocks }> {
+    if (issue.parentId !== null) return linkedCard(issue, await findIssue(ctx.db, issue.parentId));
+    const swarm = issue.reportCount > 0 || issue.outageAt ? await swarmSummary(ctx.db, issue.id) : undefined;
+    return issueCard(issue, ctx.now(), swarm);
+  }
+
   /** One case per kind of message: a kind added to the union and not handled here does not compile. */
   async function deliver(row: OutboxRow, message: OutboxMessage, issue: Issue | undefined): Promise<Sent> {
     switch (message.kind) {
@@ -92,14 +102,15 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
     switch (message.kind) {
       case 'post_card': {
         if (issue.card) return { skipped: 'card already posted' };
-        const posted = await post(row, issue.channel, issueCard(issue, ctx.now()));
+        if (issue.parentId !== null) return { skipped: `a report of ESC-${issue.parentId}: no card of its own` };
+        const posted = await post(row, issue.channel, await cardOf(issue));
         const url = workspaceUrl ? permalink(workspaceUrl, posted.channel, posted.ts)
           : (await client.chat.getPermalink({ channel: posted.channel, message_ts: posted.ts }).catch(() => undefined))?.permalink ?? null;
         return { record: () => recordCardPosted(ctx, row, message, issue.channel, { ts: posted.ts, url }) };
       }
       case 'update_card':
         if (!issue.card) return { skipped: 'no card to update' };
-        await client.chat.update({ channel: issue.channel, ts: issue.card.ts, ...issueCard(issue, ctx.now()) });
+        await client.chat.update({ channel: issue.channel, ts: issue.card.ts, ...(await cardOf(issue)) });
         return;
       case 'card_moved':
         if (!message.from.ts) return { skipped: 'the old card was never posted' };
@@ -126,6 +137,16 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
         return dm(row, message.user, tierNotice(issue, message.target, message.tier, message.late));
       case 'channel_problem':
         return dm(row, message.user, channelProblem(issue, message.error, message.channel));
+      case 'agent_linked': {
+        const parent = await findIssue(ctx.db, message.parentId);
+        if (!parent) return { skipped: 'parent not found' };
+        return tellAgent(row, issue, agentLinked(issue, parent, await swarmSummary(ctx.db, parent.id), message.by), message.interim);
+      }
+      case 'outage_dm':
+        return dm(row, message.user, outageNotice(issue, await swarmSummary(ctx.db, issue.id)));
+      case 'outage_notice':
+        await post(row, message.channel, outageNotice(issue, await swarmSummary(ctx.db, issue.id)));
+        return;
       case 'undelivered_in_thread':
         return inThread(row, issue, undeliveredNotice(issue, message.failed, true));
       default:

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SUMMARY_MAX } from '../domain/quick-form.js';
 import type { Matrix } from '../domain/routing/matrix.js';
-import { CUSTOMER_REF_MAX, DETAILS_MAX, FIELD, type EscalateMetadata } from './blocks/escalate-modal.js';
+import { CUSTOMER_REF_MAX, DETAILS_MAX, DIFFERENT_PROBLEM, FIELD, type EscalateMetadata } from './blocks/escalate-modal.js';
+import type { SwarmChoice } from '../app/file-issue.js';
 import { NOTE_BLOCK, NOTE_MAX } from './blocks/issue-forms.js';
 
 /** Zod at the Slack boundary: every payload field the app relies on is checked here. */
@@ -105,6 +106,14 @@ export function readEscalateForm(matrix: Matrix, values: StateValues): { ok: tru
       details: f[FIELD.details], customerRef: f[FIELD.customerRef],
     },
   };
+}
+
+/** The agent's answer to "same problem?", when the form asked it. */
+export function readSwarmChoice(values: StateValues): SwarmChoice | undefined {
+  const value = inputValue(values, FIELD.swarm);
+  if (value === DIFFERENT_PROBLEM) return 'separate';
+  const same = /^same:(\d+)$/.exec(value ?? '');
+  return same ? { parentId: Number(same[1]) } : undefined;
 }
 
 /** The value of a select the person chose, or undefined. */

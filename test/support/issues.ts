@@ -11,7 +11,7 @@ export function filedIssue(matrix: Matrix, filedAt: Date, facts: Partial<Filing>
     category: 'billing', level: 'medium', origin: 'phone', summary: 'Charged twice', details: null, customerRef: null,
     agentId: 'U0AGENT', agentChannel: null, responseUrl: null, ...facts,
   };
-  return { ...newIssue(filing, routeIssue(matrix, filing, filedAt), filedAt), id: 7, key: 'ESC-7', clockFence: 0 };
+  return { ...newIssue(filing, routeIssue(matrix, filing, filedAt), filedAt), id: 7, key: 'ESC-7', clockFence: 0, parentId: null, reportCount: 0, outageAt: null };
 }
 
 /** The change a transition made; fails the test with the refusal's message if it refused. */

@@ -46,7 +46,7 @@ function issueWith(c: Clock): Issue {
   const claim = { by: 'U0X', at: c.ackStartedAt };
   const variant = { unclaimed: {}, claimed: { claim }, waiting: { claim, pause: { since: c.ackStartedAt, remainingMs: 0 } }, resolved: { claim, resolution: { by: 'U0X', at: c.ackStartedAt, note: '' } } }[c.status];
   return {
-    status: c.status, ...variant,
+    status: c.status, ...variant, parentId: null,
     ack: { startedAt: c.ackStartedAt, dueAt: c.ackDueAt, nudgesSent: c.ackNudgesSent, tier: c.ackTier },
     resolve: { startedAt: c.ackStartedAt, dueAt: c.resolveDueAt, targetMs: c.resolveTargetMs, pausedOpenMs: 0, nudgesSent: c.resolveNudgesSent, tier: c.resolveTier },
     snapshot: { calendar: c.calendar, nudges: [0.5, 0.9], team: { escalation: chain } },
@@ -68,6 +68,10 @@ describe('planning reminders and escalations', () => {
     ['resolved: nothing runs', { status: 'resolved' as const }, undefined, []],
   ])('%s', (_name, over, now, expected) => {
     expect(plan(over, now)).toEqual(expected);
+  });
+
+  it("plans nothing for a report of a swarm: its parent's clocks cover it", () => {
+    expect(planTimers({ ...issueWith(base), parentId: 12 } as Issue, base.ackStartedAt)).toEqual([]);
   });
 
   it('counts open time only, on a business calendar', () => {

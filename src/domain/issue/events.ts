@@ -7,7 +7,11 @@
 
 export type Target = 'ack' | 'resolve';
 
-export type ClaimVia = 'button' | 'reply' | 'reaction' | 'resolve';
+export type ClaimVia = 'button' | 'reply' | 'reaction' | 'resolve' | 'swarm';
+/** How an escalation became a report of a swarm: linked by the quick form, chosen in the form, or by an expert. */
+export type LinkVia = 'quick_form' | 'form' | 'hand';
+/** How a report left its swarm: the agent's undo, its reopening, or an expert. */
+export type UnlinkVia = 'undo' | 'reopen' | 'hand';
 export type ResumeVia = 'button' | 'reply' | 'agent_reply' | 'agent_dm' | 'unclaim';
 
 interface EventDetails {
@@ -31,6 +35,14 @@ interface EventDetails {
    */
   resolved: { note: string; resolveMs: number; late: boolean; firstTime: boolean };
   reopened: { reason: string; previousResolution: string };
+  /** On a report: it joined a swarm. `score` is the similarity that matched it, when one did. */
+  linked: { parent: string; via: LinkVia; score: number | null };
+  /** On a parent: a report joined it. */
+  report_linked: { report: string; via: LinkVia; origin: string; agent: string };
+  unlinked: { parent: string; via: UnlinkVia };
+  report_unlinked: { report: string; via: UnlinkVia };
+  /** On a parent: its reports crossed the team's outage threshold, and its level was raised. */
+  outage: { reports: number; withinMs: number; fromLevel: string; toLevel: string };
 }
 
 export type EventType = keyof EventDetails;

@@ -19,7 +19,7 @@ export interface Filing {
 }
 
 /** An issue before the database has numbered it. */
-export type NewIssue = Omit<UnclaimedIssue, 'id' | 'key' | 'clockFence'>;
+export type NewIssue = Omit<UnclaimedIssue, 'id' | 'key' | 'clockFence' | 'parentId' | 'reportCount' | 'outageAt'>;
 
 /** A new issue as routed: unclaimed, both targets running from `now`. */
 export function newIssue(filing: Filing, routed: RoutedIssue, now: Date): NewIssue {

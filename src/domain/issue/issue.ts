@@ -91,6 +91,16 @@ interface IssueBase {
   rerouteCount: number;
   /** Bumped whenever the issue's timers are replanned: a timer from an older plan does nothing. */
   clockFence: number;
+  /**
+   * A report of a swarm (many agents escalating one problem): the parent issue it
+   * was linked to. A report has no card, clocks or timers of its own; it follows
+   * its parent's status, and its agent hears what the parent's agent hears.
+   */
+  parentId: number | null;
+  /** On a parent: the reports linked to it now. */
+  reportCount: number;
+  /** On a parent: when its reports crossed the team's outage threshold. */
+  outageAt: Date | null;
 }
 
 export type UnclaimedIssue = IssueBase & { status: 'unclaimed'; claim?: never; pause?: never; resolution?: never };
@@ -108,3 +118,5 @@ export function common(issue: Issue): IssueBase {
 }
 
 export const isOpen = (issue: Issue) => issue.status !== 'resolved';
+
+export const isReport = (issue: Issue) => issue.parentId !== null;

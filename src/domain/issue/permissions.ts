@@ -32,13 +32,15 @@ export interface Actor {
   isOwner: boolean;
   /** True when the actor is a member of the issue's team channel; only `show` asks. */
   inChannel?: boolean;
+  /** True when the actor escalated one of the issue's reports (a swarm): they act as its agent. */
+  reportAgent?: boolean;
 }
 
 function rolesOf(issue: Issue, actor: Actor): Set<Role> {
   const roles = new Set<Role>();
   if (actor.isOwner) roles.add('owner');
   if (issue.claim?.by === actor.userId) roles.add('claimer');
-  if (issue.agentId === actor.userId) roles.add('agent');
+  if (issue.agentId === actor.userId || actor.reportAgent) roles.add('agent');
   if (actor.inChannel) roles.add('channel_member');
   return roles;
 }

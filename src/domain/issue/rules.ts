@@ -16,7 +16,8 @@ export type RefusalCode =
   | 'wrong_state'
   | 'expired'
   | 'unknown_team'
-  | 'same_team';
+  | 'same_team'
+  | 'linked_report';
 export type Refusal = { ok: false; code: RefusalCode; message: string };
 
 export const refuse = (code: RefusalCode, message: string): Refusal => ({ ok: false, code, message });
@@ -28,6 +29,10 @@ export const REOPEN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 function stateRefusal(action: IssueAction, issue: Issue, actor: Actor, now: Date): Refusal | undefined {
   const { key } = issue;
   if (action === 'show') return undefined;
+  // A report follows its parent; only its agent's reopen (which detaches it) acts on it alone.
+  if (issue.parentId !== null && action !== 'reopen') {
+    return refuse('linked_report', `${key} is a report of ESC-${issue.parentId}: act on ESC-${issue.parentId}, and every agent hears of it.`);
+  }
   if (action === 'reopen') {
     if (issue.status !== 'resolved') return refuse('wrong_state', `${key} is not resolved, so there is nothing to reopen.`);
     if (now.getTime() - issue.resolution.at.getTime() > REOPEN_WINDOW_MS) {

@@ -145,21 +145,34 @@ export function resolve(issue: Issue, actor: Actor, now: Date, note: string): Ou
   ]);
 }
 
-/** The customer still has the problem: back to the same expert, with a fresh resolution target from now. */
+/**
+ * The customer still has the problem: back to the same expert, with a fresh
+ * resolution target from now. A report of a swarm leaves it (its parent's fix
+ * did not work for this customer) and gets a card of its own.
+ */
 export function reopen(issue: Issue, actor: Actor, now: Date, reason: string): Outcome {
   const refused = refusalFor('reopen', issue, actor, now);
   if (refused) return refused;
   if (issue.status !== 'resolved') return refuse('wrong_state', `${issue.key} is not resolved, so there is nothing to reopen.`);
   const { calendar, level } = issue.snapshot;
   const dueAt = addOpenTime(calendar, now, level.resolve);
+  const detached = issue.parentId !== null;
   const next: ClaimedIssue = {
     ...common(issue),
     status: 'claimed',
     claim: issue.claim,
     resolve: { startedAt: now, dueAt, targetMs: openTimeBetween(calendar, now, dueAt), pausedOpenMs: 0, nudgesSent: 0, tier: 0 },
     reopenCount: issue.reopenCount + 1,
+    ...(detached ? { parentId: null, card: null } : {}),
   };
-  return changed(next, [event('reopened', actor.userId, { reason, previousResolution: issue.resolution.note })], [
+  const reopened = event('reopened', actor.userId, { reason, previousResolution: issue.resolution.note });
+  if (detached) {
+    return changed(next, [event('unlinked', actor.userId, { parent: `ESC-${issue.parentId}`, via: 'reopen' }), reopened], [
+      { kind: 'post_card', issueId: issue.id, channel: issue.channel, interim: false },
+      ...homeRefreshes(next),
+    ]);
+  }
+  return changed(next, [reopened], [
     updateCard(next),
     { kind: 'thread_note', issueId: issue.id, channel: issue.channel, note: { note: 'reopened', by: actor.userId, reason } },
     ...homeRefreshes(next),

@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import { ALWAYS, hasOpenHours, type Calendar } from '../calendar.js';
 import { parseDuration, type Duration } from '../durations.js';
 import { didYouMean } from './did-you-mean.js';
-import type { Matrix, Route, Team, Tier } from './matrix.js';
-import { matrixSchema, type MatrixFile, type TierSpec } from './matrix-schema.js';
+import type { Matrix, Route, SwarmRules, Team, Tier } from './matrix.js';
+import { matrixSchema, type MatrixFile, type TeamSpec, type TierSpec } from './matrix-schema.js';
 import { isGroupId } from '../slack-ids.js';
 import { compileTextPattern } from './text-pattern.js';
 
@@ -254,6 +254,22 @@ function byName<T>(entries: ReadonlyArray<readonly [string, T]>): Record<string,
   return Object.assign(Object.create(null) as Record<string, T>, Object.fromEntries(entries));
 }
 
+/** A duration as wall-clock milliseconds: a working day is not meant here. */
+const wallMs = (text: string) => {
+  const { days, ms } = duration(text);
+  return days * 24 * 60 * 60 * 1000 + ms;
+};
+
+function buildSwarms(spec: NonNullable<TeamSpec['swarms']>): SwarmRules {
+  return {
+    windowMs: wallMs(spec.window),
+    suggest: spec.suggest,
+    link: spec.link,
+    ...(spec.outage ? { outage: { reports: spec.outage.reports, withinMs: wallMs(spec.outage.within) } } : {}),
+    ...(spec.outage_channel ? { outageChannel: spec.outage_channel } : {}),
+  };
+}
+
 const buildTier = (tier: TierSpec): Tier => ({ after: tier.after ? duration(tier.after) : null, notify: tier.notify });
 
 function build(file: MatrixFile): Matrix {
@@ -263,6 +279,7 @@ function build(file: MatrixFile): Matrix {
     channel: t.channel,
     owners: t.owners,
     escalation: { ack: t.escalation.ack.map(buildTier), resolve: t.escalation.resolve.map(buildTier) },
+    ...(t.swarms ? { swarms: buildSwarms(t.swarms) } : {}),
   }]));
   const routes: Route[] = file.routes.map((r, index) => ({
     index,

@@ -69,12 +69,28 @@ const tier = z.strictObject({
   notify: oneOrMany(recipient),
 });
 
+const similarity = z.number({ error: 'expected a similarity between 0 and 1, such as 0.5' })
+  .min(0.05, { error: 'expected a similarity between 0.05 and 1' }).max(1, { error: 'expected a similarity between 0.05 and 1' });
+
+/** Many agents escalating one problem: how alike escalations must be to become reports of one parent issue. */
+const swarms = z.strictObject({
+  window: duration.default('2h'),
+  suggest: similarity.default(0.35),
+  link: similarity.default(0.5),
+  outage: z.strictObject({
+    reports: z.number().int().min(2, { error: 'at least 2 reports' }),
+    within: duration,
+  }).optional(),
+  outage_channel: channelId.optional(),
+}).refine((s) => s.link >= s.suggest, { error: '`link` must be at least `suggest`: the quick form links only what the form would offer' });
+
 const team = z.strictObject({
   channel: channelId,
   owners: oneOrMany(recipient),
   escalation: z
     .strictObject({ ack: z.array(tier).default([]), resolve: z.array(tier).default([]) })
     .default({ ack: [], resolve: [] }),
+  swarms: swarms.optional(),
 });
 
 const when = z

@@ -41,6 +41,25 @@ export interface Team {
   /** User ids, or a single user-group id. */
   owners: string[];
   escalation: { ack: Tier[]; resolve: Tier[] };
+  /** Swarm detection; absent, every escalation gets its own card. */
+  swarms?: SwarmRules;
+}
+
+/**
+ * When a new escalation is another report of an open one. Scores are pg_trgm
+ * similarity of the two escalations' texts (0 to 1); windows are wall-clock time,
+ * because an outage does not keep office hours.
+ */
+export interface SwarmRules {
+  /** An open issue filed this long ago or less can gather reports. */
+  windowMs: number;
+  /** The form offers the match from this score. */
+  suggest: number;
+  /** The quick form links on its own from this score. */
+  link: number;
+  /** This many reports (the parent counts) within this long flag a probable outage. */
+  outage?: { reports: number; withinMs: number };
+  outageChannel?: string;
 }
 
 export interface Route {

@@ -5,6 +5,7 @@ import type { Issue } from '../../domain/issue/issue.js';
 import type { FailedMessage, ThreadNote } from '../../domain/outbox-message.js';
 import { actionButtons } from './issue-card.js';
 import { context, plain, quote, section, type Blocks } from './kit.js';
+import { outageNote, reportNote, reportUnlinkedNote } from './swarm-messages.js';
 
 /** What the escalating agent, the team thread and cc channels are told. */
 
@@ -136,6 +137,12 @@ export function threadNote(issue: Issue, payload: ThreadNote, now: Date): Messag
       const who = payload.via.startsWith('agent') ? `${mentionUser(payload.by)} passed on the customer's answer` : `${mentionUser(payload.by)} resumed it`;
       return { text: `:arrow_forward: ${who}. ${issue.claim ? mentionUser(issue.claim.by) : ''} resolve by ${slackDate(issue.resolve.dueAt)}.${answer}` };
     }
+    case 'report':
+      return reportNote(issue, payload);
+    case 'report_unlinked':
+      return reportUnlinkedNote(payload);
+    case 'outage':
+      return outageNote(issue, payload);
     case 'reopened':
       return { text: `:repeat: Reopened by ${mentionUser(payload.by)}: the customer still has the problem. ${issue.claim ? `Back to ${mentionUser(issue.claim.by)}; r` : 'R'}esolve by ${slackDate(issue.resolve.dueAt)}.\n${quote(safeText(payload.reason, 2500))}` };
   }
@@ -167,6 +174,9 @@ const FAILED_WHAT: Record<string, (key: string) => string> = {
   update_card: (key) => `an update of the card of *${key}*`,
   card_moved: (key) => `the pointer on the old card of *${key}*`,
   post_card: (key) => `the card of *${key}*`,
+  agent_linked: (key) => `the news that *${key}* joined a swarm`,
+  outage_dm: (key) => `the probable-outage alert about *${key}*`,
+  outage_notice: (key) => `the probable-outage notice about *${key}*`,
 };
 
 /** Why a message could not be delivered, in words a person can act on. */

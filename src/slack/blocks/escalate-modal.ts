@@ -1,9 +1,10 @@
 import type { View } from '@slack/types';
 import { formatDuration } from '../../domain/durations.js';
-import { escapeMrkdwn } from '../../domain/mrkdwn.js';
+import type { Issue } from '../../domain/issue/issue.js';
+import { escapeMrkdwn, mentionChannel, safeText } from '../../domain/mrkdwn.js';
 import { SUMMARY_MAX, type Draft } from '../../domain/quick-form.js';
 import type { Level, Matrix } from '../../domain/routing/matrix.js';
-import { context, plain, type Blocks } from './kit.js';
+import { context, plain, section, type Blocks } from './kit.js';
 
 export const ESCALATE_MODAL = 'escalate_modal';
 export const DETAILS_MAX = 3000;
@@ -17,7 +18,19 @@ export const FIELD = {
   summary: 'summary',
   details: 'details',
   customerRef: 'customer_ref',
+  /** Shown only when the escalation looks like an open one: same problem, or not. */
+  swarm: 'swarm_choice',
 } as const;
+
+/** The open issue this escalation resembles, as the form shows it. */
+export interface OfferedMatch {
+  parent: Issue;
+  customers: number;
+}
+
+/** The agent's answer to "same problem?": link to this parent, or file on its own. */
+export const SAME_PROBLEM = (parentId: number) => `same:${parentId}`;
+export const DIFFERENT_PROBLEM = 'different';
 
 export interface EscalateMetadata {
   responseUrl?: string;
@@ -70,10 +83,31 @@ const textInput = (id: string, label: string, opts: { max: number; optional?: bo
   },
 });
 
-/** The escalation form, prefilled with whatever the quick form understood. */
-export function escalateModal(matrix: Matrix, draft: Draft, notes: string[], metadata: EscalateMetadata): View {
+/** "Same problem?": the likely match, and the agent's choice, required before the form files anything. */
+function matchBlocks({ parent, customers }: OfferedMatch): Blocks {
+  const link = parent.card?.url ? ` <${parent.card.url}|View the card>` : '';
+  return [
+    section(`:link: *This looks like ${parent.key}*, open in ${mentionChannel(parent.channel)} (${customers} customer${customers === 1 ? '' : 's'} so far):\n>${safeText(parent.summary, 300)}${link}`),
+    {
+      type: 'input',
+      block_id: FIELD.swarm,
+      label: plain('Is it the same problem?'),
+      element: {
+        type: 'radio_buttons',
+        action_id: 'value',
+        options: [
+          option(`Same problem: add my customer to ${parent.key}`, SAME_PROBLEM(parent.id), 'No new card; you hear back when it is resolved.'),
+          option('Different problem', DIFFERENT_PROBLEM, 'File it on its own, with its own card.'),
+        ],
+      },
+    },
+  ];
+}
+
+/** The escalation form, prefilled with whatever the quick form understood (or the agent typed), and a likely match to confirm. */
+export function escalateModal(matrix: Matrix, draft: Draft, notes: string[], metadata: EscalateMetadata, match?: OfferedMatch): View {
   const levels = Object.values(matrix.levels).map((l) => option(l.label, l.key, levelTargets(l)));
-  const blocks: Blocks = [];
+  const blocks: Blocks = match ? matchBlocks(match) : [];
   if (notes.length) blocks.push(context(...notes.map((n) => `:warning: ${escapeMrkdwn(n)}`)));
   blocks.push(select(FIELD.category, 'Category', Object.values(matrix.categories).map((c) => option(c.label, c.key)), draft.category));
   const kb = kbLinks(matrix);

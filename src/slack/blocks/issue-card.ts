@@ -3,7 +3,9 @@ import { escapeMrkdwn, mentionChannel, mentionUser, safeText, slackDate } from '
 import { cardActions, type OfferedAction } from '../../domain/issue/allowed.js';
 import type { Issue } from '../../domain/issue/issue.js';
 import type { MovedFrom } from '../../domain/outbox-message.js';
+import type { SwarmSummary } from '../../db/swarm-store.js';
 import { button, context, fields, header, quote, section, type Blocks } from './kit.js';
+import { swarmBlocks } from './swarm-messages.js';
 
 export const ACTION = {
   claim: 'issue_claim',
@@ -56,9 +58,10 @@ function cardFallback(issue: Issue): string {
 }
 
 /** The issue's card in its team channel. Rebuilt from the stored issue every time it changes. */
-export function issueCard(issue: Issue, now: Date): { text: string; blocks: Blocks } {
+export function issueCard(issue: Issue, now: Date, swarm?: SwarmSummary): { text: string; blocks: Blocks } {
   const { category, level, chosenLevel } = issue.snapshot;
-  const levelText = chosenLevel !== level.key ? `${level.label}\n_(routed up from ${chosenLevel})_` : level.label;
+  const raisedBy = issue.outageAt ? 'raised for a probable outage' : 'routed up';
+  const levelText = chosenLevel !== level.key ? `${level.label}\n_(${raisedBy} from ${chosenLevel})_` : level.label;
   const blocks: Blocks = [
     header(`${issue.key} · ${category.label}`),
     section(`*${safeText(issue.summary, 2900)}*`),
@@ -72,6 +75,7 @@ export function issueCard(issue: Issue, now: Date): { text: string; blocks: Bloc
     ]),
   ];
   if (issue.details) blocks.push(section(`*Details*\n${safeText(issue.details, 2900)}`));
+  if (swarm && (issue.reportCount > 0 || issue.outageAt)) blocks.push(...swarmBlocks(issue, swarm));
   if (category.kb) blocks.push(context(`:books: <${category.kb}|Knowledge base: ${escapeMrkdwn(category.label)}>`));
   if (issue.rerouteCount) blocks.push(context(`:twisted_rightwards_arrows: Rerouted to this team. Resolution target counts from filing, ${slackDate(issue.filedAt)}.`));
   blocks.push(context(statusLine(issue)));

@@ -3,6 +3,8 @@ import { mayAct, type IssueOutcome } from '../../../app/act-on-issue.js';
 import { claimIssue, unclaimIssue } from '../../../app/claim-issue.js';
 import type { AppContext } from '../../../app/context.js';
 import { resumeIssue, waitOnCustomer } from '../../../app/wait-on-customer.js';
+import { unlink } from '../../../app/swarms.js';
+import { UNDO_LINK_ACTION } from '../../blocks/swarm-messages.js';
 import type { Issue } from '../../../domain/issue/issue.js';
 import type { Refusal } from '../../../domain/issue/rules.js';
 import { ACTION } from '../../blocks/issue-card.js';
@@ -47,6 +49,7 @@ export function registerIssueButtons({ app, ctx }: ListenerDeps): void {
   onButton(app, ctx, ACTION.unclaim, (c, click) => unclaimIssue(c, click));
   onButton(app, ctx, ACTION.wait, (c, click) => waitOnCustomer(c, click, null));
   onButton(app, ctx, ACTION.resume, (c, click) => resumeIssue(c, click, 'button'));
+  onButton(app, ctx, UNDO_LINK_ACTION, (c, click) => unlink(c, click, 'undo'));
 
   const withForm = (action: 'resolve' | 'reroute' | 'reopen', view: (issue: Issue) => Parameters<typeof app.client.views.open>[0]['view']) =>
     async (c: AppContext, { issueId, userId, triggerId }: Click) => {

@@ -7,6 +7,7 @@ import { loadMyIssues } from '../../../app/my-issues.js';
 import { showIssue } from '../../../app/show-issue.js';
 import { parseEscalate, type EscalateCommand } from '../../../domain/quick-form.js';
 import { filedInterim } from '../../blocks/agent-messages.js';
+import { linkedInterim } from '../../blocks/swarm-messages.js';
 import { digestMessage } from '../../blocks/digest.js';
 import { escalateModal } from '../../blocks/escalate-modal.js';
 import { helpMessage } from '../../blocks/help.js';
@@ -55,7 +56,8 @@ async function fileAtOnce(ctx: AppContext, draft: Extract<EscalateCommand, { kin
       interim: true,
       requestKey: `command:${command.trigger_id}`,
     }));
-    return isLate(filed) ? { text: lateAnswer(filed, 'nothing was filed') } : filedInterim(filed.issue);
+    if (isLate(filed)) return { text: lateAnswer(filed, 'nothing was filed') };
+    return filed.linkedTo ? linkedInterim(filed.issue, filed.linkedTo) : filedInterim(filed.issue);
   } catch (error) {
     ctx.log.error({ err: error }, 'could not file an escalation');
     return { text: ':x: Frontline could not store this escalation, so nothing was filed. Please try again in a minute.' };

@@ -1,6 +1,6 @@
 import { fileIssue } from '../../../app/file-issue.js';
-import { ESCALATE_MODAL, FIELD } from '../../blocks/escalate-modal.js';
-import { readEscalateForm, readEscalateMetadata, viewPayload } from '../../payloads.js';
+import { escalateModal, ESCALATE_MODAL, FIELD } from '../../blocks/escalate-modal.js';
+import { readEscalateForm, readEscalateMetadata, readSwarmChoice, viewPayload } from '../../payloads.js';
 import { lateAnswer, type ListenerDeps } from '../listener-kit.js';
 import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
@@ -21,6 +21,7 @@ export function registerEscalateSubmitted({ app, ctx }: ListenerDeps): void {
       return;
     }
     const metadata = readEscalateMetadata(payload.view.private_metadata);
+    const choice = readSwarmChoice(payload.view.state.values);
     try {
       const filed = await beforeDeadline(ctx, (c) => fileIssue(c, {
         ...form.form,
@@ -28,10 +29,15 @@ export function registerEscalateSubmitted({ app, ctx }: ListenerDeps): void {
         agentChannel: metadata.channelId,
         responseUrl: metadata.responseUrl,
         requestKey: `view:${payload.view.id}`,
+        swarm: choice ?? 'ask',
       }));
       // Past the deadline the form stays open, saying why, so the agent can submit it again.
       if (isLate(filed)) await ack({ response_action: 'errors', errors: { [FIELD.summary]: lateAnswer(filed, 'nothing was filed') } });
-      else await ack();
+      else if (filed.match) {
+        // Like an open issue: the same form again, with the match to confirm, before anything is filed.
+        const offered = { parent: filed.match.parent, customers: filed.match.parent.reportCount + 1 };
+        await ack({ response_action: 'update', view: escalateModal(ctx.matrix, form.form, [], metadata, offered) });
+      } else await ack();
     } catch (error) {
       ctx.log.error({ err: error }, 'could not file an escalation from the form');
       await ack({
