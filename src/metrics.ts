@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from './db/client.js';
 import { countByStatus } from './db/issue-queries.js';
+import { openSwarms } from './db/swarm-store.js';
 import { failedCounts, pendingCount } from './db/outbox-store.js';
 import { countDueTimers } from './db/timer-store.js';
 import type { IssueStatus } from './domain/issue/issue.js';
@@ -50,6 +51,17 @@ export function createMetrics(db: Db, now: () => Date) {
     async collect() {
       this.reset();
       for (const { kind, n } of await failedCounts(db)) this.set({ kind }, n);
+    },
+  });
+  new Gauge({
+    name: 'frontline_open_swarms',
+    help: 'Open issues with reports linked to them (swarms), and those reports',
+    labelNames: ['count'],
+    registers: [registry],
+    async collect() {
+      const { swarms, reports } = await openSwarms(db);
+      this.set({ count: 'swarms' }, swarms);
+      this.set({ count: 'reports' }, reports);
     },
   });
   const sends = new Counter({

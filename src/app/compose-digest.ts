@@ -1,5 +1,5 @@
 import {
-  categories, filedIn, highTiers, measure, openNow, urgentNow, volume, type Breakdown, type Measure, type Period,
+  categories, filedIn, highTiers, measure, openNow, swarmFigures, urgentNow, volume, type Breakdown, type Measure, type Period,
 } from '../db/digest-queries.js';
 import { previousPeriod } from '../domain/digest-flags.js';
 import type { Digest } from '../domain/routing/matrix.js';
@@ -38,7 +38,7 @@ export async function composeDigest(ctx: AppContext, digest: Pick<Digest, 'name'
   const before = previousPeriod(period);
   const now = ctx.now();
   const easiest = Object.keys(ctx.matrix.levels)[0]!;
-  const [current, previous, open, acks, resolves, tiers, urgent, cats, praise] = await Promise.all([
+  const [current, previous, open, acks, resolves, tiers, urgent, cats, praise, swarms] = await Promise.all([
     volume(ctx.db, teams, period),
     volume(ctx.db, teams, before),
     openNow(ctx.db, teams, now),
@@ -48,6 +48,7 @@ export async function composeDigest(ctx: AppContext, digest: Pick<Digest, 'name'
     urgentNow(ctx.db, teams, now, LIST_LIMIT),
     categories(ctx.db, teams, period, before, easiest, 5),
     filedIn(ctx.db, teams, period, PRAISE_CATEGORY, 5),
+    swarmFigures(ctx.db, teams, period),
   ]);
   const byTeam = sideBySide(acks.byTeam, resolves.byTeam);
   return {
@@ -56,7 +57,7 @@ export async function composeDigest(ctx: AppContext, digest: Pick<Digest, 'name'
     speeds: { byTeam, byLevel: sideBySide(acks.byLevel, resolves.byLevel) },
     missed: [...teams].sort().filter((team) => byTeam.some((s) => s.key === team) || open.overdueByTeam.get(team))
       .map((team) => ({ team, ...(byTeam.find((s) => s.key === team) ?? { acks: NONE, resolves: NONE }), overdueNow: open.overdueByTeam.get(team) ?? 0 })),
-    tiers, urgent, categories: cats,
+    tiers, urgent, categories: cats, swarms,
     origins: sideBySide(acks.byOrigin, resolves.byOrigin),
     overall: { key: 'overall', acks: acks.overall, resolves: resolves.overall },
     people: { claimers: top(acks.byActor), resolvers: top(resolves.byActor), praise },

@@ -1,11 +1,12 @@
-import { eventsOf } from '../db/issue-store.js';
+import { eventsOf, findIssue } from '../db/issue-store.js';
 import { findByKey } from '../db/issue-queries.js';
 import type { Issue } from '../domain/issue/issue.js';
 import { refuse, refusalFor, type Refusal } from '../domain/issue/rules.js';
 import { escapeMrkdwn } from '../domain/mrkdwn.js';
 import type { AppContext } from './context.js';
 
-export type Shown = Refusal | { ok: true; issue: Issue; events: Awaited<ReturnType<typeof eventsOf>> };
+/** The issue, its timeline and, for a report of a swarm, the parent it follows. */
+export type Shown = Refusal | { ok: true; issue: Issue; events: Awaited<ReturnType<typeof eventsOf>>; parent?: Issue };
 
 /**
  * `/escalate show ESC-12`: the issue and its timeline, for the team channel's
@@ -19,5 +20,6 @@ export async function showIssue(ctx: AppContext, key: string, userId: string, fr
   if (!issue) return noSuchIssue;
   const inChannel = userId !== issue.agentId && (fromChannel === issue.channel || (await ctx.channelMembers(issue.channel)).includes(userId));
   if (refusalFor('show', issue, { userId, isOwner: false, inChannel }, ctx.now())) return noSuchIssue;
-  return { ok: true, issue, events: await eventsOf(ctx.db, issue.id) };
+  const [events, parent] = await Promise.all([eventsOf(ctx.db, issue.id), issue.parentId !== null ? findIssue(ctx.db, issue.parentId) : undefined]);
+  return { ok: true, issue, events, ...(parent ? { parent } : {}) };
 }

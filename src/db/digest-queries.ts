@@ -83,6 +83,12 @@ export async function volume(db: Db, teams: string[], p: Period): Promise<Volume
  * by `resolveMs`) in the period: overall, and per team, level, origin and person,
  * all from one grouped query over the same events.
  */
+/**
+ * Who gets the credit: a swarm's reports are acknowledged and resolved with their
+ * parent, which counts once for the person who did it.
+ */
+const ACTOR = sql.raw(`case when e.details->>'via' = 'swarm' or e.details->>'report' = 'true' then null else e.actor end`);
+
 export async function measure(db: Db, type: 'claimed' | 'resolved', teams: string[], p: Period): Promise<Breakdown> {
   const ms = sql.raw(type === 'claimed' ? `(e.details->>'ackMs')::float8` : `(e.details->>'resolveMs')::float8`);
   // The inner query reads each event's figures once, so the five groupings sort narrow rows
@@ -91,7 +97,7 @@ export async function measure(db: Db, type: 'claimed' | 'resolved', teams: strin
       m.team, m.level, m.origin, m.actor, count(*) as n, count(*) filter (where m.late) as late,
       percentile_cont(0.5) within group (order by m.ms) as median,
       percentile_cont(0.9) within group (order by m.ms) as p90
-    from (select e.team, e.level, e.origin, e.actor, ${ms} as ms, (e.details->>'late')::boolean as late
+    from (select e.team, e.level, e.origin, ${ACTOR} as actor, ${ms} as ms, (e.details->>'late')::boolean as late
       from issue_events e where ${figure(type, teams, p)} offset 0) m
     group by grouping sets ((m.team), (m.level), (m.origin), (m.actor), ())`);
   const breakdown: Breakdown = {
@@ -198,4 +204,34 @@ export async function filedIn(db: Db, teams: string[], p: Period, category: stri
   const result = await rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issue_events e join issues i on i.id = e.issue_id
     where ${figure('filed', teams, p)} and e.category = ${category} order by e.at limit ${limit}`);
   return result.map(toLine);
+}
+
+/** Swarms of the period: parents that gathered reports, how many, and how fast the resolved ones were resolved. */
+export interface SwarmFigures {
+  swarms: number;
+  reports: number;
+  largest: number;
+  resolved: number;
+  /** Business time to resolve a swarm's parent (paused time excluded), median; null when none was resolved. */
+  medianResolveMs: number | null;
+}
+
+/**
+ * A swarm counts in the period its reports joined it (net of reports taken out
+ * again); its resolution counts when that falls in the period too.
+ */
+export async function swarmFigures(db: Db, teams: string[], p: Period): Promise<SwarmFigures> {
+  const [row] = await rows<Record<string, unknown>>(db, sql`with swarms as materialized (
+      select e.issue_id, count(*) filter (where e.type = 'report_linked') - count(*) filter (where e.type = 'report_unlinked') as reports
+      from issue_events e where ${figure(['report_linked', 'report_unlinked'], teams, p)} group by e.issue_id)
+    select count(*) filter (where s.reports > 0) as swarms, coalesce(sum(s.reports) filter (where s.reports > 0), 0) as reports,
+      coalesce(max(s.reports), 0) as largest, count(r.ms) filter (where s.reports > 0) as resolved,
+      percentile_cont(0.5) within group (order by r.ms) filter (where s.reports > 0) as median
+    from swarms s left join lateral (
+      select (e.details->>'resolveMs')::float8 as ms from issue_events e
+      where e.issue_id = s.issue_id and e.type = 'resolved' and e.at >= ${iso(p.from)} and e.at < ${iso(p.to)} order by e.id desc limit 1) r on true`);
+  return {
+    swarms: Number(row?.swarms ?? 0), reports: Number(row?.reports ?? 0), largest: Number(row?.largest ?? 0),
+    resolved: Number(row?.resolved ?? 0), medianResolveMs: num(row?.median),
+  };
 }

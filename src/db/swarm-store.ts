@@ -97,3 +97,10 @@ export function countCustomers(reports: Array<{ customerRef: string | null }>): 
   const named = new Set(reports.filter((r) => r.customerRef).map((r) => r.customerRef!.trim().toLowerCase()));
   return named.size + reports.filter((r) => !r.customerRef).length;
 }
+
+/** Open swarms and their reports now, for /metrics. */
+export async function openSwarms(db: Db): Promise<{ swarms: number; reports: number }> {
+  const [row] = await rows<{ swarms: unknown; reports: unknown }>(db, sql`select count(*) as swarms, coalesce(sum(report_count), 0) as reports
+    from issues where report_count > 0 and status <> 'resolved'`);
+  return { swarms: Number(row?.swarms ?? 0), reports: Number(row?.reports ?? 0) };
+}

@@ -94,6 +94,22 @@ describe('swarms', () => {
     // Each customer counts once in the figures: one acknowledgement and one resolution per report.
     const report = (await issueByKey(h, filed[4]!.key))!;
     expect(await eventTypes(h, report.id)).toEqual(['filed', 'routed', 'linked', 'claimed', 'resolved']);
+
+    // A report shows the parent it follows; the digest counts the swarm, and every customer once per origin.
+    const shown = await h.driver.slash(agent(5), FRONTLINE_CHANNEL, `show ${filed[4]!.key}`);
+    const timeline = await h.slack.waitFor('timeline', () => h.slack.answerTo(shown));
+    expect(JSON.stringify(timeline.blocks)).toContain('A report of <');
+    expect(JSON.stringify(timeline.blocks)).toContain(parentKey);
+    expect(JSON.stringify(timeline.blocks)).toContain(`became a report of ${parentKey} (matched at filing)`);
+    const asked = await h.driver.slash('U0MANAGER', FRONTLINE_CHANNEL, 'digest');
+    const digest = JSON.stringify((await h.slack.waitFor('digest', () => h.slack.answerTo(asked))).blocks);
+    expect(digest).toContain('*1* swarm gathered *9* more reports (largest 10 customers) · resolved 1, median 23 min');
+    // The expert's work is one claim and one resolution, not ten.
+    expect(digest).toContain('Most claimed: <@U0ALMA> (1)');
+    expect(digest).toMatch(/\*twitter\*: acknowledge [^(]*\(2\) · resolve [^(]*\(2\)/);
+    expect(digest).toMatch(/\*phone\*: acknowledge [^(]*\(3\) · resolve [^(]*\(3\)/);
+    const metrics = await (await fetch(`http://127.0.0.1:${h.app.port}/metrics`)).text();
+    expect(metrics).toContain('frontline_open_swarms{count="swarms"} 0');
   });
 
   it('keeps two different problems of one category apart', async () => {

@@ -31,9 +31,10 @@ interface EventDetails {
   escalated: { target: Target; tier: number; notify: string[]; late: boolean };
   /**
    * A resolution: `resolveMs` is business time since filing (or the reopen), paused time excluded;
-   * `firstTime` when it came without a reroute or a reopen before it.
+   * `firstTime` when it came without a reroute or a reopen before it. `report`: a report of a swarm,
+   * resolved with its parent (it counts for its customer, not as another resolution by that person).
    */
-  resolved: { note: string; resolveMs: number; late: boolean; firstTime: boolean };
+  resolved: { note: string; resolveMs: number; late: boolean; firstTime: boolean; report?: true };
   reopened: { reason: string; previousResolution: string };
   /** On a report: it joined a swarm. `score` is the similarity that matched it, when one did. */
   linked: { parent: string; via: LinkVia; score: number | null };

@@ -56,7 +56,7 @@ function figuresOf(report: Issue, next: Issue, now: Date): IssueEvent[] {
   if (report.status !== 'resolved' && next.status === 'resolved') {
     const resolveMs = Math.max(0, openTimeBetween(calendar, report.resolve.startedAt, now) - report.resolve.pausedOpenMs);
     events.push(event('resolved', next.resolution.by, {
-      note: next.resolution.note, resolveMs, late: now > report.resolve.dueAt, firstTime: report.reopenCount === 0 && report.rerouteCount === 0,
+      note: next.resolution.note, resolveMs, late: now > report.resolve.dueAt, firstTime: report.reopenCount === 0 && report.rerouteCount === 0, report: true,
     }));
   }
   return events;

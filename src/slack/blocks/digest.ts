@@ -62,6 +62,13 @@ function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
       ],
     },
     {
+      title: 'Swarms (many agents, one problem)',
+      lines: d.swarms.swarms === 0 ? [] : [
+        `*${d.swarms.swarms}* swarm${d.swarms.swarms === 1 ? '' : 's'} gathered *${d.swarms.reports}* more report${d.swarms.reports === 1 ? '' : 's'} (largest ${d.swarms.largest + 1} customers)`
+          + ` · resolved ${d.swarms.resolved}${d.swarms.medianResolveMs === null ? '' : `, median ${humanSpan(d.swarms.medianResolveMs)}`}. Each customer counts once in the figures below.`,
+      ],
+    },
+    {
       title: 'What keeps coming back',
       lines: d.categories.map((c) => `*${escapeMrkdwn(c.category)}*: ${c.count} (${trend(c.count, c.previous)})${couldBeSelfServed(c) ? ' · :bulb: mostly easy and solved first time: could the front line handle these with a guide?' : ''}`),
     },

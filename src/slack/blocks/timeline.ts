@@ -13,6 +13,8 @@ export interface TimelineEvent {
 const who = (actor: string | null) => (actor ? mentionUser(actor) : 'Frontline');
 const str = (v: unknown) => safeText(String(v ?? ''), 500);
 
+const LINKED_VIA: Record<string, string> = { quick_form: 'matched at filing', form: 'the agent said it is the same problem', hand: 'linked by hand' };
+
 function describe(e: TimelineEvent): string {
   const d = e.details;
   switch (e.type) {
@@ -33,12 +35,27 @@ function describe(e: TimelineEvent): string {
     case 'resolved': return `resolved by ${who(e.actor)}`;
     case 'reopened': return `reopened by ${who(e.actor)}: ${str(d.reason)}`;
     case 'delivery_failed': return `a Slack message could not be delivered: \`${str(d.error)}\``;
+    case 'linked': return `became a report of ${str(d.parent)} (${LINKED_VIA[String(d.via)] ?? str(d.via)}${e.actor ? `, ${who(e.actor)}` : ''})`;
+    case 'report_linked': return `${str(d.report)} joined as a report, from ${mentionUser(String(d.agent))} via ${str(d.origin)}`;
+    case 'unlinked': return `left ${str(d.parent)}'s swarm (${str(d.via)}${e.actor ? `, ${who(e.actor)}` : ''})`;
+    case 'report_unlinked': return `${str(d.report)} is no longer a report of this issue (${str(d.via)})`;
+    case 'outage': return `flagged as a probable outage: ${str(d.reports)} reports within ${formatMs(Number(d.withinMs))}; level ${str(d.fromLevel)} → ${str(d.toLevel)}`;
     default: return escapeMrkdwn(e.type);
   }
 }
 
+/** Where a report's work happens, or how big a parent's swarm is. */
+function swarmLine(issue: Issue, parent: Issue | undefined): string | undefined {
+  if (parent) {
+    const link = parent.card?.url ? `<${parent.card.url}|${parent.key}>` : parent.key;
+    return `:link: A report of ${link} (${parent.status}): ${safeText(parent.summary, 300)}. It follows ${parent.key}: claims, pauses and the resolution.`;
+  }
+  if (issue.reportCount > 0) return `:busts_in_silhouette: ${issue.reportCount} more report${issue.reportCount === 1 ? '' : 's'} of this problem follow this issue.`;
+  return undefined;
+}
+
 /** `/escalate show ESC-12`: the issue at a glance, then everything that happened to it. */
-export function timelineMessage(issue: Issue, events: TimelineEvent[]): { text: string; blocks: Blocks } {
+export function timelineMessage(issue: Issue, events: TimelineEvent[], parent?: Issue): { text: string; blocks: Blocks } {
   const lines = events.map((e) => `${slackDate(e.at, '{date_short} {time}')}  ${describe(e)}`);
   const chunks: string[] = [];
   for (const l of lines) {
@@ -54,8 +71,10 @@ export function timelineMessage(issue: Issue, events: TimelineEvent[]): { text: 
       `*Claimed by*\n${issue.claim ? mentionUser(issue.claim.by) : '—'}`,
       `*Escalated by*\n${mentionUser(issue.agentId)}`,
     ]),
-    ...chunks.slice(0, 40).map((c) => section(c)),
   ];
+  const swarm = swarmLine(issue, parent);
+  if (swarm) blocks.push(context(swarm));
+  blocks.push(...chunks.slice(0, 40).map((c) => section(c)));
   if (chunks.length > 40) blocks.push(context('Older events are not shown.'));
   return { text: `${issue.key}: ${safeText(issue.summary, 300)}`, blocks };
 }

@@ -31,7 +31,7 @@ async function lookUp(ctx: AppContext, parsed: Extract<EscalateCommand, { kind: 
   switch (parsed.kind) {
     case 'show': {
       const shown = await showIssue(ctx, parsed.key, command.user_id, command.channel_id);
-      return shown.ok ? timelineMessage(shown.issue, shown.events) : refused(shown.message);
+      return shown.ok ? timelineMessage(shown.issue, shown.events, shown.parent) : refused(shown.message);
     }
     case 'digest': {
       const result = await myDigest(ctx, command.user_id, parsed.name);
