@@ -158,6 +158,31 @@ describe('swarms', () => {
     expect(await issueByKey(h, first.key)).toMatchObject({ status: 'resolved', reportCount: 0 });
   });
 
+  it("asks every report's agent for their customer's answer; one answer resumes the parent; an expert can unlink a report", async () => {
+    const [a, b, c] = [
+      await escalate(agent(7), 'app medium Night vision turns the doorbell image pink'),
+      await escalate(agent(8), 'app medium night vision turns doorbell image pink'),
+      await escalate(agent(9), 'app medium Night vision turns doorbell image pink!'),
+    ];
+    expect([b.answer, c.answer].every((t) => t.includes(`report of *${a.key}*`))).toBe(true);
+    const card = await postedCard(h, 'C0APP', a.key);
+    await h.driver.click('U0ALMA', card, 'issue_claim');
+    await h.slack.waitFor('claimed', async () => (await issueByKey(h, c.key))!.status === 'claimed');
+    await h.driver.reply('U0ALMA', card, 'waiting Which firmware version is on the doorbell?');
+    for (const [i, { key }] of [a, b, c].entries()) {
+      const asked = await h.slack.waitFor(`agent ${7 + i} asked`, () => h.slack.dmsTo(agent(7 + i)).find((m) => m.text.includes(`answer on *${key}*`)));
+      expect(asked.text).toContain('Which firmware version');
+    }
+    await h.driver.say(agent(9), h.slack.dmChannelOf(agent(9)), `${c.key}: firmware 4.2.1`);
+    await h.slack.waitFor('parent resumed', async () => (await issueByKey(h, a.key))!.status === 'claimed');
+    expect(await issueByKey(h, b.key)).toMatchObject({ status: 'claimed' });
+
+    await h.driver.reply('U0ALMA', card, `unlink ${b.key}`);
+    await postedCard(h, 'C0APP', b.key);
+    expect(await issueByKey(h, a.key)).toMatchObject({ reportCount: 1 });
+    expect(await issueByKey(h, b.key)).toMatchObject({ parentId: null, status: 'unclaimed' });
+  });
+
   it('asks in the form whether it is the same problem, and links when the agent says so', async () => {
     const first = await escalate(agent(5), 'app medium Motion zones reset after firmware update');
     await postedCard(h, 'C0APP', first.key);
