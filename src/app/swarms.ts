@@ -88,8 +88,8 @@ export async function linkByHand(ctx: AppContext, request: { issueId: number; us
   if (!target) return refuse('not_found', `There is no ${parentKey}.`);
   const current = await findIssue(ctx.db, request.issueId);
   if (!current) return refuse('not_found', 'That issue no longer exists.');
-  const mayLink = current.claim?.by === request.userId || (await ctx.owners.isOwner(request.userId, current.snapshot.team.owners, ctx.now()));
-  if (!mayLink) return refuse('not_permitted', `Only the owners of ${current.team} or its claimer may link ${current.key} to another issue.`);
+  const refused = await linkPermission(ctx, current, request.userId);
+  if (refused) return refused;
   let stored: Stored[] = [];
   const outcome = await transact(ctx, async (tx): Promise<IssueOutcome> => {
     // Locked in id order, as every transaction that holds two issues does.
@@ -106,6 +106,12 @@ export async function linkByHand(ctx: AppContext, request: { issueId: number; us
   });
   afterSwarmChange(ctx, stored);
   return outcome;
+}
+
+/** The team's owners and the claimer may say an issue repeats another; asked before the picker opens too. */
+export async function linkPermission(ctx: AppContext, issue: Issue, userId: string): Promise<Refusal | undefined> {
+  const may = issue.claim?.by === userId || (await ctx.owners.isOwner(userId, issue.snapshot.team.owners, ctx.now()));
+  return may ? undefined : refuse('not_permitted', `Only the owners of ${issue.team} or its claimer may link ${issue.key} to another issue.`);
 }
 
 function linkRefusal(report: Issue, parent: Issue): Refusal | undefined {

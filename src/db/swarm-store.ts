@@ -1,4 +1,4 @@
-import { asc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Issue } from '../domain/issue/issue.js';
 import type { Db, Tx } from './client.js';
 import { toIssue } from './issue-store.js';
@@ -103,4 +103,12 @@ export async function openSwarms(db: Db): Promise<{ swarms: number; reports: num
   const [row] = await rows<{ swarms: unknown; reports: unknown }>(db, sql`select count(*) as swarms, coalesce(sum(report_count), 0) as reports
     from issues where report_count > 0 and status <> 'resolved'`);
   return { swarms: Number(row?.swarms ?? 0), reports: Number(row?.reports ?? 0) };
+}
+
+/** What an issue may be linked to by hand: the team's other open issues that are not reports, the latest first. */
+export async function linkCandidates(db: Db, issue: Issue, limit: number): Promise<Issue[]> {
+  const found = await db.select().from(issues)
+    .where(and(eq(issues.team, issue.team), ne(issues.status, 'resolved'), isNull(issues.parentId), ne(issues.id, issue.id)))
+    .orderBy(desc(issues.id)).limit(limit);
+  return found.map(toIssue);
 }

@@ -23,7 +23,7 @@ const threadNote = z.discriminatedUnion('note', [
   z.object({ note: z.literal('resumed'), by: z.string(), via: z.string(), answer: z.string().nullable() }),
   z.object({ note: z.literal('reopened'), by: z.string(), reason: z.string() }),
   // A swarm's parent: a report joined or left, or the reports crossed the outage threshold.
-  z.object({ note: z.literal('report'), report: z.string(), agent: z.string(), origin: z.string(), summary: z.string() }),
+  z.object({ note: z.literal('report'), report: z.string(), agent: z.string(), origin: z.string(), summary: z.string(), customers: z.number().optional() }),
   z.object({ note: z.literal('report_unlinked'), report: z.string(), by: z.string().nullable() }),
   z.object({ note: z.literal('outage'), reports: z.number(), withinMs: z.number() }),
 ]);

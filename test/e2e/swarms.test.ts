@@ -183,6 +183,33 @@ describe('swarms', () => {
     expect(await issueByKey(h, b.key)).toMatchObject({ parentId: null, status: 'unclaimed' });
   });
 
+  it("links with the card's Same as… picker, and a reroute of the parent reaches every agent", async () => {
+    const first = await escalate(agent(10), 'app medium Two-factor codes never arrive by SMS');
+    const other = await escalate(agent(11), 'app medium Customer gets no verification text when logging in');
+    expect(other.answer).not.toContain('report of');
+    const firstCard = await postedCard(h, 'C0APP', first.key);
+    const otherCard = await postedCard(h, 'C0APP', other.key);
+    expect(text(otherCard)).toContain('issue_link');
+    expect((await h.driver.click(agent(12), otherCard, 'issue_link')).status).toBe(200);
+    expect(h.slack.openViewOf(agent(12))).toBeUndefined();
+    await h.driver.click('U0ALMA', otherCard, 'issue_link');
+    const picker = await h.slack.waitFor('picker', () => h.slack.openViewOf('U0ALMA'));
+    expect(JSON.stringify(picker.view.blocks)).toContain(`${first.key} · Two-factor codes never arrive by SMS`);
+    expect((await h.driver.submit('U0ALMA', { parent: first.key }, { view: picker })).body).toBe('');
+    expect(await issueByKey(h, other.key)).toMatchObject({ parentId: (await issueByKey(h, first.key))!.id });
+    // Within the response_url's 30 minutes, the agent hears where they typed /escalate.
+    const told = await h.slack.waitFor('agent told', () => h.slack.ephemeralsFor(agent(11)).find((m) => m.text.includes(`<@U0ALMA> linked *${other.key}* to *${first.key}*`)));
+    expect(JSON.stringify(told.blocks)).toContain('issue_undo_link');
+
+    await h.driver.click('U0ALMA', firstCard, 'issue_reroute');
+    const reroute = await h.slack.waitFor('reroute form', () => h.slack.openViewOf('U0ALMA'));
+    await h.driver.submit('U0ALMA', { team: 'triage', reason: 'SMS delivery is the carrier, triage handles it' }, { view: reroute });
+    for (const [i, { key }] of [first, other].entries()) {
+      await h.slack.waitFor(`agent ${10 + i} told of the reroute`, () => h.slack.dmsTo(agent(10 + i)).find((m) => m.text.includes(key) && m.text.includes('triage')));
+    }
+    expect(await issueByKey(h, first.key)).toMatchObject({ team: 'triage' });
+  });
+
   it('asks in the form whether it is the same problem, and links when the agent says so', async () => {
     const first = await escalate(agent(5), 'app medium Motion zones reset after firmware update');
     await postedCard(h, 'C0APP', first.key);

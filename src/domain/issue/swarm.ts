@@ -77,7 +77,7 @@ export function linkReport(report: Issue, parent: Issue, now: Date, link: { via:
   const grown = { ...parent, reportCount: parent.reportCount + 1 };
   const parentChange = changed(grown, [event('report_linked', link.by, { report: report.key, via: link.via, origin: report.origin, agent: report.agentId })], [
     updateCard(grown),
-    { kind: 'thread_note', issueId: parent.id, channel: parent.channel, note: { note: 'report', report: report.key, agent: report.agentId, origin: report.origin, summary: report.summary } },
+    { kind: 'thread_note', issueId: parent.id, channel: parent.channel, note: { note: 'report', report: report.key, agent: report.agentId, origin: report.origin, summary: report.summary, customers: grown.reportCount + 1 } },
   ]);
   return { report: reportChange, parent: parentChange };
 }

@@ -138,7 +138,7 @@ export function threadNote(issue: Issue, payload: ThreadNote, now: Date): Messag
       return { text: `:arrow_forward: ${who}. ${issue.claim ? mentionUser(issue.claim.by) : ''} resolve by ${slackDate(issue.resolve.dueAt)}.${answer}` };
     }
     case 'report':
-      return reportNote(issue, payload);
+      return reportNote(payload);
     case 'report_unlinked':
       return reportUnlinkedNote(payload);
     case 'outage':

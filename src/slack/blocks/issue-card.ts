@@ -5,7 +5,7 @@ import type { Issue } from '../../domain/issue/issue.js';
 import type { MovedFrom } from '../../domain/outbox-message.js';
 import type { SwarmSummary } from '../../db/swarm-store.js';
 import { button, context, fields, header, quote, section, type Blocks } from './kit.js';
-import { swarmBlocks } from './swarm-messages.js';
+import { LINK_ACTION, offersLink, swarmBlocks } from './swarm-messages.js';
 
 export const ACTION = {
   claim: 'issue_claim',
@@ -84,7 +84,7 @@ export function issueCard(issue: Issue, now: Date, swarm?: SwarmSummary): { text
   if (issue.status === 'resolved') {
     blocks.push(section(`*Told the customer*\n${quote(safeText(issue.resolution.note, 2800))}`));
   }
-  const buttons = actionButtons(issue, cardActions(issue, now));
+  const buttons = [...actionButtons(issue, cardActions(issue, now)), ...(offersLink(issue) ? [button('Same as…', LINK_ACTION, String(issue.id))] : [])];
   if (buttons.length) blocks.push({ type: 'actions', block_id: `issue_${issue.id}`, elements: buttons });
   return { text: cardFallback(issue), blocks };
 }

@@ -3,10 +3,45 @@ import { humanSpan } from '../../domain/durations.js';
 import type { Issue } from '../../domain/issue/issue.js';
 import { escapeMrkdwn, mentionChannel, mentionUser, safeText } from '../../domain/mrkdwn.js';
 import type { Message } from './agent-messages.js';
-import { button, context, header, section, type Blocks } from './kit.js';
+import type { View } from '@slack/types';
+import { button, context, header, plain, section, type Blocks } from './kit.js';
 
 /** The agent's button under "linked to ESC-12": this is a different problem after all. */
 export const UNDO_LINK_ACTION = 'issue_undo_link';
+/** The card's button for experts: this issue is the same problem as another open one. */
+export const LINK_ACTION = 'issue_link';
+export const LINK_MODAL = 'link_modal';
+export const PARENT_BLOCK = 'parent';
+
+/** Offered on open cards of teams that detect swarms, while the issue has no reports of its own. */
+export const offersLink = (issue: Issue) => !!issue.snapshot.team.swarms && issue.status !== 'resolved' && issue.parentId === null && issue.reportCount === 0;
+
+/** "Same as…": pick the open issue this one repeats; it becomes a report of that issue's swarm. */
+export function linkModal(issue: Issue, candidates: Issue[]): View {
+  return {
+    type: 'modal',
+    callback_id: LINK_MODAL,
+    title: plain(`Link ${issue.key}`, 24),
+    submit: plain('Link', 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify({ issueId: issue.id }),
+    blocks: [
+      context(`*${escapeMrkdwn(issue.key)}*: ${safeText(issue.summary, 300)}`),
+      {
+        type: 'input',
+        block_id: PARENT_BLOCK,
+        label: plain('Same problem as'),
+        element: {
+          type: 'static_select',
+          action_id: 'value',
+          placeholder: plain('Choose an open issue'),
+          options: candidates.slice(0, 100).map((c) => ({ text: plain(`${c.key} · ${c.summary}`), value: c.key })),
+        },
+      },
+      context(`${escapeMrkdwn(issue.key)} becomes a report of it: no card of its own, and its agent hears the one resolution.`),
+    ],
+  };
+}
 
 const cardLink = (issue: Issue, label: string) => (issue.card?.url ? `<${issue.card.url}|${label}>` : escapeMrkdwn(issue.key));
 
@@ -58,8 +93,9 @@ export function linkedCard(report: Issue, parent: Issue | undefined): { text: st
 }
 
 /** In the parent's thread: a report arrived. */
-export function reportNote(parent: Issue, note: { report: string; agent: string; origin: string; summary: string }): Message {
-  return { text: `:heavy_plus_sign: ${escapeMrkdwn(note.report)} from ${mentionUser(note.agent)} via ${escapeMrkdwn(note.origin)}: ${safeText(note.summary, 300)} (${parent.reportCount + 1} reports now)` };
+export function reportNote(note: { report: string; agent: string; origin: string; summary: string; customers?: number }): Message {
+  const count = note.customers ? ` (${note.customers} customers now)` : '';
+  return { text: `:heavy_plus_sign: ${escapeMrkdwn(note.report)} from ${mentionUser(note.agent)} via ${escapeMrkdwn(note.origin)}: ${safeText(note.summary, 300)}${count}` };
 }
 
 export function reportUnlinkedNote(note: { report: string; by: string | null }): Message {

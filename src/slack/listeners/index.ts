@@ -8,6 +8,7 @@ import { registerUnknownRequests } from './unknown-requests.js';
 import { registerEscalateSubmitted } from './views/escalate-submitted.js';
 import { registerReasonForms } from './views/reason-submitted.js';
 import { registerResolveSubmitted } from './views/resolve-submitted.js';
+import { registerLinkSubmitted } from './views/link-submitted.js';
 
 export function registerListeners(deps: ListenerDeps): void {
   deps.app.use(dedupeEvents(deps.ctx));
@@ -16,6 +17,7 @@ export function registerListeners(deps: ListenerDeps): void {
   registerIssueButtons(deps);
   registerResolveSubmitted(deps);
   registerReasonForms(deps);
+  registerLinkSubmitted(deps);
   registerThreadAndReactions(deps);
   registerAppHome(deps);
   registerUnknownRequests(deps);

@@ -3,8 +3,11 @@ import { mayAct, type IssueOutcome } from '../../../app/act-on-issue.js';
 import { claimIssue, unclaimIssue } from '../../../app/claim-issue.js';
 import type { AppContext } from '../../../app/context.js';
 import { resumeIssue, waitOnCustomer } from '../../../app/wait-on-customer.js';
-import { unlink } from '../../../app/swarms.js';
-import { UNDO_LINK_ACTION } from '../../blocks/swarm-messages.js';
+import { linkPermission, unlink } from '../../../app/swarms.js';
+import { LINK_ACTION, linkModal, offersLink, UNDO_LINK_ACTION } from '../../blocks/swarm-messages.js';
+import { findIssue } from '../../../db/issue-store.js';
+import { linkCandidates } from '../../../db/swarm-store.js';
+import { refuse } from '../../../domain/issue/rules.js';
 import type { Issue } from '../../../domain/issue/issue.js';
 import type { Refusal } from '../../../domain/issue/rules.js';
 import { ACTION } from '../../blocks/issue-card.js';
@@ -50,6 +53,16 @@ export function registerIssueButtons({ app, ctx }: ListenerDeps): void {
   onButton(app, ctx, ACTION.wait, (c, click) => waitOnCustomer(c, click, null));
   onButton(app, ctx, ACTION.resume, (c, click) => resumeIssue(c, click, 'button'));
   onButton(app, ctx, UNDO_LINK_ACTION, (c, click) => unlink(c, click, 'undo'));
+  onButton(app, ctx, LINK_ACTION, async (c, { issueId, userId, triggerId }) => {
+    const issue = await findIssue(c.db, issueId);
+    if (!issue) return refuse('not_found', 'That issue no longer exists.');
+    if (!offersLink(issue)) return refuse('wrong_state', `${issue.key} cannot be linked now.`);
+    const refused = await linkPermission(c, issue, userId);
+    if (refused) return refused;
+    const candidates = await linkCandidates(c.db, issue, 100);
+    if (!candidates.length) return refuse('not_found', `There is no other open issue in ${issue.team} to link ${issue.key} to.`);
+    await app.client.views.open({ trigger_id: triggerId, view: linkModal(issue, candidates) });
+  });
 
   const withForm = (action: 'resolve' | 'reroute' | 'reopen', view: (issue: Issue) => Parameters<typeof app.client.views.open>[0]['view']) =>
     async (c: AppContext, { issueId, userId, triggerId }: Click) => {
