@@ -101,6 +101,8 @@ export async function actOnIssue(
   let happened: string[] = [];
   let stored: Stored | undefined;
   const outcome = await transact(ctx, async (tx): Promise<IssueOutcome> => {
+    // A parent is always locked before its reports (see syncReports): a report's own action (a reopen) takes it first too.
+    if (current.parentId !== null) await lockIssue(tx, current.parentId);
     const issue = (await lockIssue(tx, issueId))!;
     if (requestKey && (await requestSeen(tx, requestKey))) return { ok: true, issue, changed: false, repeat: true };
     const now = ctx.now();
