@@ -22,6 +22,8 @@ export const LIMITS = {
   modalTitle: 24,
   privateMetadata: 3000,
   selectOptions: 100,
+  /** Radio buttons and checkboxes: Slack allows 10 options, not a select's 100. */
+  choiceOptions: 10,
   optionText: 75,
   optionValue: 150,
   messageText: 40_000,
@@ -70,7 +72,8 @@ function checkElement(p: Problems, element: Json, pointer: string) {
     case 'radio_buttons':
     case 'checkboxes': {
       const options = (element.options ?? []) as Json[];
-      if (options.length === 0 || options.length > LIMITS.selectOptions) p.add(`must have between 1 and ${LIMITS.selectOptions} options`, `${pointer}/options`);
+      const most = element.type === 'static_select' ? LIMITS.selectOptions : LIMITS.choiceOptions;
+      if (options.length === 0 || options.length > most) p.add(`must have between 1 and ${most} options`, `${pointer}/options`);
       options.forEach((o, i) => checkOption(p, o, `${pointer}/options/${i}`));
       break;
     }

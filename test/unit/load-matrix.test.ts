@@ -75,7 +75,7 @@ describe('routing matrix validation', () => {
     ['later tier without after', edit('    owners: [U0ANNA]', '    owners: [U0ANNA]\n    escalation:\n      ack:\n        - notify: [U0LEAD]\n        - notify: [U0BOSS]'), /teams\.billing\.escalation\.ack\[1\]: `after` is required/],
     ['first tier with after', edit('    owners: [U0ANNA]', '    owners: [U0ANNA]\n    escalation:\n      ack:\n        - after: 10m\n          notify: [U0LEAD]'), /escalation\.ack\[0\]\.after: the first tier fires when the target is missed/],
     ['nudge out of range', edit('origins:', 'nudges: [150%]\norigins:'), /nudges\[0\]: a nudge must be between 0% and 100%/],
-    ['bad cron', `${BASE}digests:\n  - { name: daily, to: U0BOSS, schedule: "every day" }\n`, /digests\[0\]\.schedule: not a valid cron expression/],
+    ['bad cron', `${BASE}digests:\n  - { name: daily, to: U0BOSS, schedule: "every day" }\n`, /digests\[0\]\.schedule: "every day" is not a cron schedule/],
     ['digest for an unknown team', `${BASE}digests:\n  - { name: daily, to: U0BOSS, teams: [biling], schedule: "0 9 * * 1-5" }\n`, /digests\[0\]\.teams\[0\]: unknown team "biling" \(did you mean "billing"\?\)/],
     ['two digests with one name', `${BASE}digests:\n  - { name: daily, to: U0BOSS, schedule: "0 9 * * *" }\n  - { name: daily, to: C0MGMT, schedule: "0 9 * * *" }\n`, /digests\[1\]\.name: another digest is already named "daily"/],
     ['wrong version', edit('version: 1', 'version: 2'), /routing\.yml:1 version: expected version: 1/],
@@ -83,6 +83,51 @@ describe('routing matrix validation', () => {
     const found = problems(text);
     expect(found.length).toBeGreaterThan(0);
     expect(found.join('\n')).toMatch(expected);
+  });
+
+  it.each([
+    ['an empty file', '', ['routing.yml the file is empty: start from routing.example.yml']],
+    ['a file of comments only', '# nothing yet\n', ['routing.yml the file is empty: start from routing.example.yml']],
+    ['a YAML syntax error, once, at the first', edit('origins: [phone, twitter]', 'origins: [phone, twitter\ncategories2: {'),
+      ['routing.yml:11 YAML syntax error: flow sequence in block collection must be sufficiently indented and end with a ]']],
+    ['a misspelt key', edit('    owners: [U0ANNA]', '    owners: [U0ANNA]\n    escalaton: {}'), ['routing.yml:17 teams.billing.escalaton: unknown key (did you mean "escalation"?)']],
+    ['a misspelt top-level key', edit('origins:', 'orgins:'), ['routing.yml:1 origins: is required', 'routing.yml:10 orgins: unknown key (did you mean "origins"?)']],
+    ['a misspelt day', edit('mon-fri:', 'mon-fry:'), ['routing.yml:6 calendars.office.hours.mon-fry: "mon-fry": expected a day (mon..sun) or a day range such as mon-fri (did you mean "mon-fri"?)']],
+    ['a misspelt time zone', edit('timezone: Europe/London', 'timezone: Europe/Londn'), ['routing.yml:2 timezone: unknown time zone "Europe/Londn" (did you mean "Europe/London"?)']],
+    ['a bad owner id, in its own words', edit('owners: [U0ANNA]', 'owners: [anna]'), ['routing.yml:16 teams.billing.owners[0]: expected a user id (U...) or a user-group id (S...)']],
+    ['a bad cron, echoed as written', `${BASE}digests:\n  - { name: daily, to: U0BOSS, schedule: "0 25 * * *" }\n`,
+      ['routing.yml:22 digests[0].schedule: "0 25 * * *" is not a cron schedule: five fields, minute hour day-of-month month day-of-week, such as "0 9 * * 1-5"']],
+    ['a digest with no teams', `${BASE}digests:\n  - { name: daily, to: U0BOSS, teams: [], schedule: "0 9 * * *" }\n`,
+      ['routing.yml:22 digests[0].teams: list at least one team, or leave `teams` out to cover every team']],
+    ['a label of the wrong type', edit('label: "Billing"', 'label: 42'), ['routing.yml:12 categories.billing.label: expected a label, such as "Billing & payments"']],
+    ['a list where a map belongs', edit('categories:\n  billing: { label: "Billing" }', 'categories: [billing]'), ['routing.yml:11 categories: expected a map of names']],
+  ])('says %s in its own words', (_name, text, expected) => {
+    expect(problems(text)).toEqual(expected);
+  });
+
+  it("keeps to Slack's limits: 10 levels (radio buttons), 100 categories and origins (a select)", () => {
+    const levels = Array.from({ length: 11 }, (_, i) => `  l${i}: { label: "L${i}", ack: 1h, resolve: 1d }`).join('\n');
+    const tooManyLevels = BASE.replace(/levels:\n(  .*\n)+?origins/, `levels:\n${levels}\norigins`);
+    expect(problems(tooManyLevels)).toEqual(['routing.yml:7 levels: at most 10 levels: the form offers them as radio buttons, and Slack allows 10']);
+    const origins = Array.from({ length: 101 }, (_, i) => `o${i}`).join(', ');
+    expect(problems(edit('origins: [phone, twitter]', `origins: [${origins}]`))).toEqual([
+      'routing.yml:10 origins: at most 100 origins: the form offers them in a Slack select, which holds 100',
+    ]);
+    const categories = Array.from({ length: 101 }, (_, i) => `  c${i}: { label: "C${i}" }`).join('\n');
+    expect(problems(edit('categories:\n  billing: { label: "Billing" }', `categories:\n${categories}\n  billing: { label: "Billing" }`))).toEqual([
+      'routing.yml:11 categories: at most 100 categories: the form offers them in a Slack select, which holds 100',
+    ]);
+  });
+
+  it('lets one broken team hide nothing: its name still counts, and every other problem is listed', () => {
+    const text = `${edit('owners: [U0ANNA]', 'owners: [anna]').replace('calendar: office', 'calendar: offce')
+      .replace('    team: billing\n  - team', '    team: billing\n    level: hrad\n  - team')}digests:\n  - { name: daily, to: U0BOSS, teams: [billing, biling], schedule: "0 9 * * *" }\n`;
+    expect(problems(text)).toEqual([
+      'routing.yml:8 levels.easy.calendar: unknown calendar "offce" (did you mean "office"?)',
+      'routing.yml:16 teams.billing.owners[0]: expected a user id (U...) or a user-group id (S...)',
+      'routing.yml:20 routes[0].level: unknown level "hrad" (did you mean "hard"?)',
+      'routing.yml:23 digests[0].teams[1]: unknown team "biling" (did you mean "billing"?)',
+    ]);
   });
 
   it('reports every problem at once', () => {

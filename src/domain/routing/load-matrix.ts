@@ -38,36 +38,108 @@ export function loadMatrix(text: string): MatrixResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
-        path: [],
-        line: e.linePos?.[0].line,
-        message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-      })),
-    };
+    // Later parse errors are mostly echoes of the first: one line, at the first, says what to fix.
+    const first = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])[0]!;
+    const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    return { ok: false, problems: [{ path: [], line: first.linePos?.[0].line, message: `YAML syntax error: ${lowerFirst(message)}` }] };
   }
-  const raw = doc.toJS() ?? {};
+  const raw = doc.toJS();
+  if (raw === null || raw === undefined) return { ok: false, problems: [{ path: [], message: 'the file is empty: start from routing.example.yml' }] };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: [{ path: [], line: 1, message: 'expected sections such as `version: 1`, `levels:` and `teams:` at the top level' }] };
+  }
   const parsed = matrixSchema.safeParse(raw);
   const problems = parsed.success
     ? checkReferences(parsed.data)
-    : [...parsed.error.issues.flatMap(fromZodIssue), ...referenceProblemsOfValidSections(raw)];
+    : [...parsed.error.issues.flatMap((issue) => fromZodIssue(issue, raw)), ...referenceProblemsOfValidSections(raw)];
   if (problems.length) {
-    return { ok: false, problems: problems.map((p) => ({ ...p, line: lineOf(doc, lines, p.path) })) };
+    const located = problems.map((p) => ({ ...p, line: lineOf(doc, lines, p.path) }));
+    return { ok: false, problems: located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
   }
   return { ok: true, matrix: build(parsed.data!) };
 }
 
-function fromZodIssue(issue: z.core.$ZodIssue): MatrixProblem | MatrixProblem[] {
-  const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    // One problem per key, each at the key's own line.
-    return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown key' }));
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** zod's own words for a wrong type, said as Frontline says it. */
+const EXPECTED: Record<string, string> = {
+  string: 'text', number: 'a number', boolean: 'true or false', array: 'a list, such as [a, b]', object: 'a map of keys and values',
+  record: 'a map of names', int: 'a whole number',
+};
+
+/** A problem zod found, in Frontline's words, at the path of the value it is about. */
+function fromZodIssue(issue: z.core.$ZodIssue, raw: unknown, prefix: Path = []): MatrixProblem[] {
+  const path = [...prefix, ...issue.path.filter((k): k is string | number => typeof k !== 'symbol')];
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      // One problem per key, each at the key's own line.
+      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key${didYouMean(key, keysAt(path))}` }));
+    case 'invalid_key': {
+      const key = String(path.at(-1));
+      const suggestion = path.at(-2) === 'hours' ? didYouMean(key, DAY_SPECS) : '';
+      return [{ path, message: `"${key}": ${issue.issues[0]?.message ?? 'not an accepted name'}${suggestion}` }];
+    }
+    case 'invalid_union':
+      return fromUnion(issue, raw, path);
+    case 'invalid_type':
+      if (valueAt(raw, path) === undefined) return [{ path, message: 'is required' }];
+      return [{ path, message: zodsOwn(issue.message) ? `expected ${EXPECTED[issue.expected] ?? issue.expected}` : issue.message }];
+    case 'too_small':
+    case 'too_big':
+      if (!zodsOwn(issue.message)) return [{ path, message: issue.message }];
+      return [{ path, message: `${issue.code === 'too_small' ? 'at least' : 'at most'} ${String(issue.code === 'too_small' ? issue.minimum : issue.maximum)}` }];
+    default:
+      return [{ path, message: zodsOwn(issue.message) ? 'is not a value Frontline accepts here' : issue.message }];
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return { path, message: 'is required' };
+}
+
+/** The value written at `path` in the file, if any. */
+const valueAt = (raw: unknown, path: Path): unknown =>
+  path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined), raw);
+
+/** zod's default messages start like this; the schema's own messages never do. */
+const zodsOwn = (message: string) => /^(Invalid|Too (small|big)|Expected|Unrecognized)/.test(message);
+
+/** Does this issue only say that the value has another shape (a list, not a string)? */
+function misfit(issue: z.core.$ZodIssue): boolean {
+  if (issue.path.length > 0) return false;
+  if (issue.code === 'invalid_type') return true;
+  return issue.code === 'invalid_union' && issue.errors.every((branch) => branch.some(misfit));
+}
+
+/**
+ * A value that fits none of a union's forms (`owners: U0ANNA` or `owners: [U0ANNA]`):
+ * the form whose shape it has says what is wrong inside it; otherwise the union's own words do.
+ */
+function fromUnion(issue: Extract<z.core.$ZodIssue, { code: 'invalid_union' }>, raw: unknown, path: Path): MatrixProblem[] {
+  const fitting = issue.errors.filter((branch) => !branch.some(misfit));
+  if (fitting.length === 1) return fitting[0]!.flatMap((inner) => fromZodIssue(inner, raw, path));
+  return [{ path, message: zodsOwn(issue.message) ? 'is not one of the forms Frontline accepts here' : issue.message }];
+}
+
+/** The keys the schema allows at `path`, for "did you mean". */
+function keysAt(path: Path): string[] {
+  let schema: unknown = matrixSchema;
+  for (const key of path) {
+    const def = defOf(schema);
+    if (def?.type === 'object') schema = (def.shape as Record<string, unknown>)[String(key)];
+    else if (def?.type === 'record') schema = def.valueType;
+    else if (def?.type === 'array') schema = def.element;
+    else if (def?.type === 'union') schema = (def.options as unknown[]).find((o) => defOf(o)?.type === (typeof key === 'number' ? 'array' : 'object'));
+    else return [];
+    if (typeof key === 'number' && defOf(schema)?.type === 'array') schema = defOf(schema)!.element;
   }
-  return { path, message: issue.message };
+  const def = defOf(schema);
+  return def?.type === 'object' ? Object.keys(def.shape as object) : [];
+}
+
+/** A schema's definition, through the wrappers (optional, default, pipe) that do not change its keys. */
+function defOf(schema: unknown): Record<string, unknown> | undefined {
+  let def = (schema as { _zod?: { def: Record<string, unknown> } } | undefined)?._zod?.def;
+  while (def && ['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch', 'pipe'].includes(def.type as string)) {
+    def = (def.type === 'pipe' ? (def.in as { _zod: { def: Record<string, unknown> } }) : (def.innerType as { _zod: { def: Record<string, unknown> } }))._zod.def;
+  }
+  return def;
 }
 
 /** The line of the key at `path`, or of its nearest ancestor that exists in the file. */
@@ -96,7 +168,12 @@ function validTimezone(zone: string): boolean {
   }
 }
 
+/** `unknown time zone "Europe/Londn" (did you mean "Europe/London"?)` */
+const unknownZone = (zone: string) => `unknown time zone "${zone}"${didYouMean(zone, [...Intl.supportedValuesOf('timeZone'), 'UTC'])}`;
+
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+/** Day names and the usual ranges, for "did you mean". */
+const DAY_SPECS = [...DAYS, 'mon-fri', 'mon-sat', 'mon-sun', 'sat-sun'];
 
 /** Expands `mon-fri` into weekday numbers (0 = Sunday); undefined when the range runs backwards. */
 function expandDays(spec: string): number[] | undefined {
@@ -112,10 +189,11 @@ function expandDays(spec: string): number[] | undefined {
  * zones, crons. Sections listed in `failed` did not parse; checks that depend on
  * them are skipped rather than reported twice.
  */
-function checkReferences(file: Partial<MatrixFile>, failed: ReadonlySet<string> = new Set()): MatrixProblem[] {
+function checkReferences(file: Partial<MatrixFile>, failed: ReadonlySet<string> = new Set(), names: Record<string, string[]> = {}): MatrixProblem[] {
   const problems: MatrixProblem[] = [];
   const report = (path: Path, message: string) => problems.push({ path, message });
-  const namesIn = (section: keyof MatrixFile) => (failed.has(section) ? undefined : Object.keys(file[section] ?? {}));
+  /** The names a section defines, even where some of its entries are broken; undefined when it could not be read. */
+  const namesIn = (section: keyof MatrixFile) => names[section] ?? (failed.has(section) ? undefined : Object.keys(file[section] ?? {}));
   /** Reports `name` unless it is known, or its section could not be read. */
   const mustExist = (path: Path, kind: string, name: string, known: string[] | undefined) => {
     if (known && !known.includes(name)) report(path, `unknown ${kind} "${name}"${didYouMean(name, known)}`);
@@ -128,7 +206,7 @@ function checkReferences(file: Partial<MatrixFile>, failed: ReadonlySet<string> 
   const calendarNames = namesIn('calendars');
   const calendars = calendarNames && ['always', ...calendarNames];
 
-  if (file.timezone && !validTimezone(file.timezone)) report(['timezone'], `unknown time zone "${file.timezone}"`);
+  if (file.timezone && !validTimezone(file.timezone)) report(['timezone'], unknownZone(file.timezone));
 
   for (const [name, cal] of Object.entries(file.calendars ?? {})) checkCalendar(name, cal, report);
 
@@ -138,7 +216,8 @@ function checkReferences(file: Partial<MatrixFile>, failed: ReadonlySet<string> 
 
   for (const [name, team] of Object.entries(file.teams ?? {})) checkTeam(name, team, report);
 
-  (file.routes ?? []).forEach((route, i) => {
+  (file.routes ?? []).forEach((route: MatrixFile['routes'][number] | undefined, i) => {
+    if (!route) return;
     const path = ['routes', i];
     mustExist([...path, 'team'], 'team', route.team, teams);
     if (route.level) mustExist([...path, 'level'], 'level', route.level, levels);
@@ -159,16 +238,17 @@ function checkReferences(file: Partial<MatrixFile>, failed: ReadonlySet<string> 
   });
 
   const digestNames = new Set<string>();
-  (file.digests ?? []).forEach((digest, i) => {
+  (file.digests ?? []).forEach((digest: MatrixFile['digests'][number] | undefined, i) => {
+    if (!digest) return;
     const path = ['digests', i];
     if (digestNames.has(digest.name)) report([...path, 'name'], `another digest is already named "${digest.name}"`);
     digestNames.add(digest.name);
     digest.teams?.forEach((t, j) => mustExist([...path, 'teams', j], 'team', t, teams));
-    if (digest.timezone && !validTimezone(digest.timezone)) report([...path, 'timezone'], `unknown time zone "${digest.timezone}"`);
+    if (digest.timezone && !validTimezone(digest.timezone)) report([...path, 'timezone'], unknownZone(digest.timezone));
     try {
       new Cron(digest.schedule, { paused: true });
-    } catch (e) {
-      report([...path, 'schedule'], `not a valid cron expression (${(e as Error).message})`);
+    } catch {
+      report([...path, 'schedule'], `"${digest.schedule}" is not a cron schedule: five fields, minute hour day-of-month month day-of-week, such as "0 9 * * 1-5"`);
     }
   });
   return problems;
@@ -178,7 +258,7 @@ type Report = (path: Path, message: string) => void;
 
 function checkCalendar(name: string, cal: MatrixFile['calendars'][string], report: Report): void {
   if (name === 'always') report(['calendars', name], '"always" is built in (24x7) and cannot be redefined');
-  if (cal.timezone && !validTimezone(cal.timezone)) report(['calendars', name, 'timezone'], `unknown time zone "${cal.timezone}"`);
+  if (cal.timezone && !validTimezone(cal.timezone)) report(['calendars', name, 'timezone'], unknownZone(cal.timezone));
   const seen = new Map<number, string>();
   for (const spec of Object.keys(cal.hours)) {
     const days = expandDays(spec);
@@ -207,21 +287,47 @@ function checkTeam(name: string, team: MatrixFile['teams'][string], report: Repo
 }
 
 function referenceProblemsOfValidSections(raw: unknown): MatrixProblem[] {
-  const { file, failed } = parseSections(raw);
-  return checkReferences(file, failed);
+  const { file, failed, names } = parseSections(raw);
+  return checkReferences(file, failed, names);
 }
 
-/** Parses each top-level section on its own, so that one broken section does not hide problems elsewhere. */
-function parseSections(raw: unknown): { file: Partial<MatrixFile>; failed: Set<string> } {
+const NAMED_SECTIONS = new Set(['calendars', 'levels', 'categories', 'teams']);
+const LIST_SECTIONS = new Set(['routes', 'digests']);
+
+/**
+ * Parses each top-level section on its own, and each entry of a named section
+ * (a team, a level) on its own, so that one broken entry hides nothing else: a
+ * team with a bad owner id still exists for the routes and digests that name it,
+ * and the other teams' chains are still checked.
+ */
+function parseSections(raw: unknown): { file: Partial<MatrixFile>; failed: Set<string>; names: Record<string, string[]> } {
   const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const file: Record<string, unknown> = {};
   const failed = new Set<string>();
+  const names: Record<string, string[]> = {};
   for (const [key, schema] of Object.entries(matrixSchema.shape)) {
     const result = (schema as z.ZodType).safeParse(input[key]);
-    if (result.success) file[key] = result.data;
-    else failed.add(key);
+    if (result.success) {
+      file[key] = result.data;
+      continue;
+    }
+    failed.add(key);
+    const section = input[key];
+    if (LIST_SECTIONS.has(key) && Array.isArray(section)) {
+      // Entries keep their index (messages name routes[3]); a broken one is a hole the checks step over.
+      const entry = defOf(schema)!.element as z.ZodType;
+      file[key] = section.map((value) => entry.safeParse(value).data);
+      continue;
+    }
+    if (!NAMED_SECTIONS.has(key) || !section || typeof section !== 'object' || Array.isArray(section)) continue;
+    names[key] = Object.keys(section);
+    const entry = defOf(schema)!.valueType as z.ZodType;
+    file[key] = Object.fromEntries(Object.entries(section).flatMap(([name, value]) => {
+      const parsed = entry.safeParse(value);
+      return parsed.success ? [[name, parsed.data]] : [];
+    }));
   }
-  return { file: file as Partial<MatrixFile>, failed };
+  return { file: file as Partial<MatrixFile>, failed, names };
 }
 
 const duration = (text: string): Duration => parseDuration(text)!;

@@ -47,7 +47,8 @@ const calendar = z.strictObject({
 });
 
 const level = z.strictObject({
-  label: z.string().min(1).max(75, { error: 'at most 75 characters (a Slack option label)' }),
+  label: z.string({ error: 'expected a label, such as "Easy: known answer"' }).min(1, { error: 'expected a label, such as "Easy: known answer"' })
+    .max(75, { error: 'at most 75 characters (a Slack option label)' }),
   ack: duration,
   resolve: duration,
   calendar: z.string().default('always'),
@@ -60,7 +61,8 @@ const percentage = z.union([
   .refine((fraction) => fraction > 0 && fraction < 1, { error: 'a nudge must be between 0% and 100% of the target' });
 
 const category = z.strictObject({
-  label: z.string().min(1).max(75, { error: 'at most 75 characters (a Slack option label)' }),
+  label: z.string({ error: 'expected a label, such as "Billing & payments"' }).min(1, { error: 'expected a label, such as "Billing & payments"' })
+    .max(75, { error: 'at most 75 characters (a Slack option label)' }),
   kb: z.url({ error: 'expected a URL' }).optional(),
 });
 
@@ -98,7 +100,7 @@ const when = z
     category: oneOrMany(z.string()).optional(),
     level: oneOrMany(z.string()).optional(),
     origin: oneOrMany(z.string()).optional(),
-    text: z.string().min(1).optional(),
+    text: z.string({ error: 'expected a pattern in quotes, such as "refund|chargeback"' }).min(1, { error: 'an empty pattern matches everything; drop it instead' }).optional(),
   })
   .refine((w) => Object.keys(w).length > 0, { error: 'an empty `when` matches everything; drop it instead' });
 
@@ -112,10 +114,14 @@ const route = z.strictObject({
 const digest = z.strictObject({
   name: z.string().regex(NAME, { error: 'expected a lower-case name such as billing-daily' }),
   to: z.union([userId, channelId], { error: 'expected a user id (U...) or a channel id (C...)' }),
-  teams: z.array(z.string()).optional(),
+  teams: z.array(z.string()).min(1, { error: 'list at least one team, or leave `teams` out to cover every team' }).optional(),
   schedule: z.string(),
   timezone: z.string().optional(),
 });
+
+/** Slack's limits on what the escalation form can offer: radio buttons hold 10 options, a select 100. */
+const SLACK_CHOICES = 10;
+const SLACK_OPTIONS = 100;
 
 const named = <T extends z.ZodType>(value: T) =>
   z.record(z.string().regex(NAME, { error: 'names are lower-case letters, digits, - and _' }), value);
@@ -124,10 +130,16 @@ export const matrixSchema = z.strictObject({
   version: z.literal(1, { error: 'expected version: 1' }),
   timezone: z.string().default('UTC'),
   calendars: named(calendar).default({}),
-  levels: named(level).refine((l) => Object.keys(l).length > 0, { error: 'define at least one level' }),
+  levels: named(level)
+    .refine((l) => Object.keys(l).length > 0, { error: 'define at least one level' })
+    .refine((l) => Object.keys(l).length <= SLACK_CHOICES, { error: `at most ${SLACK_CHOICES} levels: the form offers them as radio buttons, and Slack allows ${SLACK_CHOICES}` }),
   nudges: z.array(percentage).default([]),
-  origins: z.array(z.string().regex(NAME, { error: 'origins are lower-case words such as twitter' })).min(1),
-  categories: named(category).refine((c) => Object.keys(c).length > 0, { error: 'define at least one category' }),
+  origins: z.array(z.string().regex(NAME, { error: 'origins are lower-case words such as twitter' }))
+    .min(1, { error: 'list at least one origin, such as phone' })
+    .max(SLACK_OPTIONS, { error: `at most ${SLACK_OPTIONS} origins: the form offers them in a Slack select, which holds ${SLACK_OPTIONS}` }),
+  categories: named(category)
+    .refine((c) => Object.keys(c).length > 0, { error: 'define at least one category' })
+    .refine((c) => Object.keys(c).length <= SLACK_OPTIONS, { error: `at most ${SLACK_OPTIONS} categories: the form offers them in a Slack select, which holds ${SLACK_OPTIONS}` }),
   teams: named(team).refine((t) => Object.keys(t).length > 0, { error: 'define at least one team' }),
   routes: z.array(route).min(1, { error: 'define at least one route' }),
   digests: z.array(digest).default([]),
