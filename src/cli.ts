@@ -14,8 +14,9 @@ const USAGE = `Usage: frontline <command>
 
   start                         run the bot (needs Slack credentials; see README "Configuration")
   check [file]                  validate a routing matrix and print it as a table
-  explain --category C --level L [--origin O] [--text T] [--file F]
+  explain --category C --level L [--origin O] [--text T] [--at DATE] [--file F]
                                 show which route an issue would take, and its deadlines if filed now
+                                (or at DATE: "2026-12-04 17:00" in the matrix's zone, or ISO with a zone)
   digest <name> [--now] [--from D --to D] [--send]
                                 print a manager digest (since its latest slot, or for a period), or send it
   outbox [retry <id>... | retry --all]
@@ -73,7 +74,9 @@ function requireKnown(kind: string, value: string | undefined, known: string[]):
 function explain(args: string[]): void {
   const { values } = parseArgs({
     args,
-    options: { category: { type: 'string' }, level: { type: 'string' }, origin: { type: 'string' }, text: { type: 'string' }, file: { type: 'string' } },
+    options: {
+      category: { type: 'string' }, level: { type: 'string' }, origin: { type: 'string' }, text: { type: 'string' }, file: { type: 'string' }, at: { type: 'string' },
+    },
   });
   const matrix = readRoutingFile(routingPath(values.file));
   const facts = {
@@ -82,7 +85,7 @@ function explain(args: string[]): void {
     origin: values.origin ? requireKnown('origin', values.origin, matrix.origins) : defaultOrigin(matrix),
     summary: values.text ?? '',
   };
-  const now = new Date();
+  const now = values.at === undefined ? new Date() : parseAt(values.at, matrix.timezone);
   const checks = explainRoute(matrix, facts);
   const { snapshot, ackDueAt, resolveDueAt } = routeIssue(matrix, facts, now);
   const out = [`Issue: category ${facts.category}, level ${facts.level}, origin ${facts.origin}${values.text ? `, text "${values.text}"` : ''}`, ''];
@@ -98,11 +101,25 @@ function explain(args: string[]): void {
     `cc:       ${snapshot.cc.length ? snapshot.cc.join(', ') : 'none'}`,
     `Level:    ${level.key}${level.key !== facts.level ? ` (route overrides ${facts.level})` : ''}: ${level.label}`,
     `Calendar: ${level.calendar}`,
-    `If filed now (${when(now)}):`,
+    `If filed ${values.at === undefined ? 'now' : 'at'} ${values.at === undefined ? `(${when(now)})` : when(now)}:`,
     `  acknowledge by ${when(ackDueAt)}  (${formatDuration(level.ack)})`,
     `  resolve by     ${when(resolveDueAt)}  (${formatDuration(level.resolve)})`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/**
+ * `--at` for explain: "2026-12-04 17:00" (or a date alone, at midnight) in the
+ * matrix's time zone, or an ISO time with its own zone ("2026-12-04T17:00:00Z").
+ */
+export function parseAt(text: string, zone: string): Date {
+  const local = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(text.trim());
+  const at = local
+    ? new TZDate(Number(local[1]), Number(local[2]) - 1, Number(local[3]), Number(local[4] ?? 0), Number(local[5] ?? 0), zone)
+    : /(Z|[+-]\d{2}:?\d{2})$/.test(text.trim()) ? new Date(text.trim()) : new Date(NaN);
+  const valid = !Number.isNaN(at.getTime()) && (!local || (at.getMonth() === Number(local[2]) - 1 && at.getDate() === Number(local[3])));
+  if (!valid) throw new UsageError(`--at "${text}" is not a time: write "2026-12-04 17:00" (in ${zone}) or an ISO time with a zone such as 2026-12-04T17:00:00Z`);
+  return new Date(at.getTime());
 }
 
 async function start(): Promise<void> {

@@ -65,6 +65,16 @@ describe('frontline explain', () => {
     expect(stdout).toMatch(/acknowledge by .* Europe\/London {2}\(15m\)/);
   });
 
+  it('gives the deadlines as if filed at --at, in the matrix time zone, on its calendars', async () => {
+    // Medium is 1h to acknowledge on office hours (Mon-Fri 09:00-17:30, Sat 10:00-14:00): filed Friday 17:00, due Saturday 10:30.
+    const { code, stdout } = await frontline(['explain', '--file', EXAMPLE, '--category', 'billing', '--level', 'medium', '--at', '2026-12-04 17:00']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('If filed at Fri 4 Dec 2026 17:00 Europe/London:\n  acknowledge by Sat 5 Dec 2026 10:30 Europe/London  (1h)');
+    const bad = await frontline(['explain', '--file', EXAMPLE, '--category', 'billing', '--level', 'medium', '--at', '2026-02-30 17:00']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('frontline: --at "2026-02-30 17:00" is not a time: write "2026-12-04 17:00" (in Europe/London) or an ISO time with a zone such as 2026-12-04T17:00:00Z\n');
+  });
+
   it('rejects an unknown category in one line, with a suggestion', async () => {
     const { code, stderr } = await frontline(['explain', '--file', EXAMPLE, '--category', 'biling', '--level', 'hard']);
     expect(code).toBe(1);
