@@ -9,6 +9,7 @@ import type { Matrix } from './domain/routing/matrix.js';
 import { explainRoute, routeIssue } from './domain/routing/route-issue.js';
 import { RoutingFileError, readRoutingFile } from './routing-file.js';
 import { UsageError } from './cli-errors.js';
+import { awaitReload, runningBot, writePidFile, writeReloadStatus } from './routing-reload.js';
 
 const USAGE = `Usage: frontline <command>
 
@@ -21,6 +22,7 @@ const USAGE = `Usage: frontline <command>
                                 print a manager digest (since its latest slot, or for a period), or send it
   outbox [retry <id>... | retry --all]
                                 list the Slack messages given up on, or queue them to be sent again
+  reload                        check ROUTING_FILE, then load it into the running bot (as SIGHUP does)
   demo                          run the bot against a local Slack sandbox and print the conversation
   help                          this message
 `;
@@ -128,17 +130,38 @@ async function start(): Promise<void> {
   requireSlackCredentials(config);
   const { startFrontline } = await import('./main.js');
   const app = await startFrontline({ config });
+  const removePidFile = writePidFile(config.pidFile);
   let signalled = false;
   const shutdown = () => {
     // A second signal means "now": the operator has given up waiting.
     if (signalled) process.exit(1);
     signalled = true;
+    removePidFile();
     // stop() bounds each step; this is the backstop that keeps SIGTERM under 10 s whatever happens.
     setTimeout(() => process.exit(1), 9_500).unref();
     app.stop().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', () => writeReloadStatus(config.pidFile, app.reload()));
+}
+
+/**
+ * `frontline reload`: checks the routing file here first (same messages as
+ * `check`), then asks the running bot to load it, and prints what the bot did.
+ */
+async function reload(): Promise<void> {
+  loadDotEnv();
+  const config = readConfig(process.env);
+  const matrix = readRoutingFile(config.routingFile);
+  const bot = runningBot(config.pidFile);
+  if ('problem' in bot) throw new UsageError(bot.problem);
+  const asked = new Date(Date.now() - 1);
+  process.kill(bot.pid, 'SIGHUP');
+  const outcome = await awaitReload(config.pidFile, asked);
+  if (!outcome) throw new UsageError(`the bot (pid ${bot.pid}) did not answer within 5 s; see its log for "routing matrix reloaded"`);
+  if (!outcome.ok) throw new RoutingFileError(outcome.problems);
+  process.stdout.write(`Reloaded ${config.routingFile} in the running bot (pid ${bot.pid}): ${Object.keys(matrix.teams).length} teams, ${matrix.routes.length} routes. Issues already filed keep their targets.\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -153,6 +176,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'explain':
         explain(rest);
+        return 0;
+      case 'reload':
+        await reload();
         return 0;
       case 'digest': {
         const { digestCommand } = await import('./digest-command.js');

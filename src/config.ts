@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -20,6 +21,7 @@ const schema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   ROUTING_FILE: z.string().min(1).default('./routing.yml'),
+  PID_FILE: z.string().min(1).optional(),
   SWEEP_INTERVAL_MS: z.coerce.number({ error: 'a number of milliseconds' }).int().min(50).default(5000),
   SLACK_TIMEOUT_MS: z.coerce.number({ error: 'a number of milliseconds' }).int().min(100).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'one of debug, info, warn, error' }).default('info'),
@@ -40,6 +42,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   routingFile: string;
+  /** Where `start` writes its pid, for `frontline reload`: PID_FILE, or frontline.pid in DATA_DIR. */
+  pidFile: string;
   sweepIntervalMs: number;
   logLevel: Env['LOG_LEVEL'];
 }
@@ -70,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     routingFile: e.ROUTING_FILE,
+    pidFile: e.PID_FILE ?? join(e.DATA_DIR, 'frontline.pid'),
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
   };

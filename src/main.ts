@@ -15,6 +15,7 @@ import { nextDueTimer } from './db/timer-store.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { readRoutingFile } from './routing-file.js';
+import { reloadMatrix, type ReloadOutcome } from './routing-reload.js';
 import { InFlight } from './slack/listeners/listener-kit.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { outboxSender } from './slack/outbox-sender.js';
@@ -45,6 +46,8 @@ export interface Frontline {
   flush(): Promise<void>;
   /** One sweep now: fire due timers and digests, then send what they queued and wait for it (tests). */
   sweep(): Promise<void>;
+  /** Reads ROUTING_FILE again; a file that fails `check` is refused and the running matrix stays (SIGHUP). */
+  reload(): ReloadOutcome;
   stop(): Promise<void>;
 }
 
@@ -130,6 +133,7 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
       await sweepOnce();
       await flush();
     },
+    reload: () => reloadMatrix(ctx, config.routingFile),
     stop: () => (stopping ??= shutDown(log, [
       ['stop taking requests', () => app.stop()],
       ['finish the requests in flight', () => inflight.drain()],

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackDriver } from '../../src/sandbox/driver.js';
 import { SlackSandbox } from '../../src/sandbox/slack-server.js';
+import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import { killProcessesAfterEach, spawnForTest } from '../support/processes.js';
 
 const BIN = fileURLToPath(new URL('../../bin/frontline.js', import.meta.url));
@@ -75,6 +77,36 @@ describe('checking the Slack tokens at start', () => {
   });
 });
 
+describe('frontline reload', () => {
+  it('loads a changed routing file into the running bot, and refuses a broken one with check\'s messages, keeping the running matrix', async () => {
+    const dir = join(dataDir, 'reload');
+    const routing = join(dataDir, 'reload-routing.yml');
+    writeFileSync(routing, readFileSync(EXAMPLE, 'utf8'));
+    const bot = await startBot(dir, 15_000, { ROUTING_FILE: routing });
+    const driver = new SlackDriver(slack, { kind: 'http', appUrl: `http://127.0.0.1:${bot.port}/slack/events` });
+    const help = async () => JSON.stringify((await driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'help')).body);
+    slack.addChannel(FRONTLINE_CHANNEL, 'frontline', [AGENTS.phone]);
+    expect(await help()).not.toContain('warranty');
+
+    writeFileSync(routing, readFileSync(EXAMPLE, 'utf8').replace('  other:    { label: "Something else" }', '  warranty: { label: "Warranty claims" }\n  other:    { label: "Something else" }').replace('timezone: Europe/London', 'timezone: Europe/Londn'));
+    const refused = await run(['reload'], dir, { ROUTING_FILE: routing });
+    expect(refused).toEqual({ code: 1, text: 'reload-routing.yml:5 timezone: unknown time zone "Europe/Londn" (did you mean "Europe/London"?)\n1 problem in the routing matrix.\n' });
+    expect(await help()).not.toContain('warranty');
+
+    writeFileSync(routing, readFileSync(routing, 'utf8').replace('timezone: Europe/Londn', 'timezone: Europe/London'));
+    const reloaded = await run(['reload'], dir, { ROUTING_FILE: routing });
+    expect(reloaded).toEqual({ code: 0, text: `Reloaded ${routing} in the running bot (pid ${bot.child.pid}): 7 teams, 9 routes. Issues already filed keep their targets.\n` });
+    expect(await help()).toContain('warranty');
+    expect(bot.output()).toContain('"msg":"routing matrix reloaded"');
+
+    bot.child.kill('SIGTERM');
+    expect(await bot.exit).toBe(0);
+    expect(await run(['reload'], dir, { ROUTING_FILE: routing })).toEqual({
+      code: 1, text: `frontline: no running bot found: ${join(dir, 'frontline.pid')} does not exist (start it with npm start, or set PID_FILE to where it writes its pid)\n`,
+    });
+  }, 60_000);
+});
+
 describe('one process per PGlite DATA_DIR', () => {
   it('refuses a second process while the bot runs, and takes over the lock a killed bot left', async () => {
     const dir = join(dataDir, 'shared');
@@ -122,8 +154,8 @@ function run(args: string[], dir: string, overrides: Record<string, string> = {}
 }
 
 /** `frontline start`, once it says it has started. */
-async function startBot(dir: string, timeoutMs = 15_000) {
-  const child = spawnForTest(process.execPath, [BIN, 'start'], { cwd: dataDir, env: env(dir) });
+async function startBot(dir: string, timeoutMs = 15_000, overrides: Record<string, string> = {}) {
+  const child = spawnForTest(process.execPath, [BIN, 'start'], { cwd: dataDir, env: env(dir, overrides) });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
