@@ -1,6 +1,7 @@
 import { findByCard, findByKey } from '../db/issue-queries.js';
 import { refuse } from '../domain/issue/rules.js';
 import { linkByHand, unlink } from './swarms.js';
+import { reportBy } from '../db/swarm-store.js';
 import { respond } from '../domain/issue/transitions.js';
 import { parseThreadReply } from '../domain/thread-commands.js';
 import { actOnIssue, type IssueOutcome } from './act-on-issue.js';
@@ -46,6 +47,11 @@ export async function answerInThread(ctx: AppContext, reply: ThreadReply): Promi
     }
     case 'none':
       if (reply.userId === issue.agentId && issue.status === 'waiting') return resumeIssue(ctx, request, 'agent_reply', reply.text);
+      if (issue.status === 'waiting' && issue.reportCount > 0) {
+        // The agent of one of its reports answering for their customer: resumed through that report.
+        const report = await reportBy(ctx.db, issue.id, reply.userId);
+        if (report) return resumeIssue(ctx, { issueId: report.id, userId: reply.userId }, 'agent_reply', reply.text);
+      }
       if (issue.status === 'unclaimed' && !issue.firstResponseAt) await actOnIssue(ctx, request, respond);
       return undefined;
   }

@@ -109,10 +109,11 @@ async function swarmFor(
   const { team } = routed.snapshot;
   await takeSwarmTurn(tx, team.key);
   if (typeof choice === 'object') {
-    const chosen = await lockIssue(tx, choice.parentId);
-    const parent = chosen?.parentId ? await lockIssue(tx, chosen.parentId) : chosen;
-    // Resolved while the agent read the form: this customer's problem gets its own card.
-    return parent && parent.status !== 'resolved' ? { parent, score: null } : undefined;
+    // The swarm's parent, locked first (parents before reports, everywhere); read again under the lock.
+    const chosen = await findIssue(tx, choice.parentId);
+    const parent = chosen && (await lockIssue(tx, chosen.parentId ?? chosen.id));
+    // Resolved, or moved to another team, while the agent read the form: this customer's problem gets its own card.
+    return parent && joinable(parent, team.key) ? { parent, score: null } : undefined;
   }
   const matched = await findSwarmMatch(tx, {
     team: team.key, category: filing.category, textRoute, summary: filing.summary,
@@ -125,5 +126,8 @@ async function swarmFor(
   }
   if (!linksAtOnce(rules, matched.score)) return undefined;
   const parent = await lockIssue(tx, matched.parentId);
-  return parent && parent.status !== 'resolved' ? { parent, score: matched.score } : undefined;
+  return parent && joinable(parent, team.key) ? { parent, score: matched.score } : undefined;
 }
+
+/** An issue a new report may join: open, a parent (not itself a report), and in the team the report was routed to. */
+const joinable = (parent: Issue, team: string) => parent.status !== 'resolved' && parent.parentId === null && parent.team === team;

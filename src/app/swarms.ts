@@ -1,6 +1,8 @@
 import type { Tx } from '../db/client.js';
 import { findIssue, lockIssue } from '../db/issue-store.js';
-import { lockReports, swarmSizeSince } from '../db/swarm-store.js';
+import { lockReports, swarmSizeSince, takeSwarmTurn } from '../db/swarm-store.js';
+import { rememberRequest } from '../db/request-store.js';
+import { mentionUser } from '../domain/mrkdwn.js';
 import { findByKey } from '../db/issue-queries.js';
 import type { Change } from '../domain/issue/change.js';
 import type { LinkVia, UnlinkVia } from '../domain/issue/events.js';
@@ -68,7 +70,7 @@ export async function syncReports(tx: Tx, parentChange: Change, now: Date): Prom
 export async function parentLostReport(tx: Tx, before: Issue, after: Issue, via: UnlinkVia, by: string | null, now: Date): Promise<void> {
   if (before.parentId === null || after.parentId !== null) return;
   const parent = await lockIssue(tx, before.parentId);
-  if (parent) await storeChange(tx, unlinkReport(before, parent, via, by).parent, now, { replan: false });
+  if (parent) await storeChange(tx, unlinkReport(before, parent, via, by, now).parent, now, { replan: false });
 }
 
 /** The same, for a parent given by key as a person typed it: the swarm's parent if it is itself a report. */
@@ -83,7 +85,7 @@ async function parentByKey(ctx: AppContext, key: string): Promise<Issue | undefi
  * (`same as ESC-12`): it becomes a report of that issue's swarm. Only the
  * team's owners or its claimer may, and only open issues without reports of their own.
  */
-export async function linkByHand(ctx: AppContext, request: { issueId: number; userId: string }, parentKey: string): Promise<IssueOutcome> {
+export async function linkByHand(ctx: AppContext, request: { issueId: number; userId: string; requestKey?: string }, parentKey: string): Promise<IssueOutcome> {
   const target = await parentByKey(ctx, parentKey);
   if (!target) return refuse('not_found', `There is no ${parentKey}.`);
   const current = await findIssue(ctx.db, request.issueId);
@@ -92,17 +94,22 @@ export async function linkByHand(ctx: AppContext, request: { issueId: number; us
   if (refused) return refused;
   let stored: Stored[] = [];
   const outcome = await transact(ctx, async (tx): Promise<IssueOutcome> => {
+    // Filings that may join this team's swarms wait meanwhile, so none links to an issue becoming a report.
+    await takeSwarmTurn(tx, target.team);
     // Locked in id order, as every transaction that holds two issues does.
     const [first, second] = [current.id, target.id].sort((a, b) => a - b);
     const a = await lockIssue(tx, first!);
     const b = await lockIssue(tx, second!);
     const report = a?.id === current.id ? a : b;
     const parent = a?.id === target.id ? a : b;
-    const refused = report && parent ? linkRefusal(report, parent) : refuse('not_found', 'That issue no longer exists.');
-    if (refused) return refused;
-    const done = await storeLink(ctx, tx, report!, parent!, ctx.now(), { via: 'hand', by: request.userId, score: null, interim: false });
+    if (!report || !parent) return refuse('not_found', 'That issue no longer exists.');
+    if (report.parentId === parent.id) return { ok: true, changed: false, issue: report, notice: `${report.key} is already a report of ${parent.key}.` };
+    const wrong = linkRefusal(report, parent);
+    if (wrong) return wrong;
+    if (request.requestKey && !(await rememberRequest(tx, request.requestKey, ctx.now()))) return { ok: true, changed: false, issue: report, repeat: true };
+    const done = await storeLink(ctx, tx, report, parent, ctx.now(), { via: 'hand', by: request.userId, score: null, interim: false });
     stored = [done.report, done.parent];
-    return { ok: true, changed: true, issue: done.report.issue, notice: `${report!.key} is now a report of ${parent!.key}: one resolution reaches every agent.` };
+    return { ok: true, changed: true, issue: done.report.issue, notice: `${report.key} is now a report of ${parent.key}: one resolution reaches every agent.` };
   });
   afterSwarmChange(ctx, stored);
   return outcome;
@@ -116,10 +123,14 @@ export async function linkPermission(ctx: AppContext, issue: Issue, userId: stri
 
 function linkRefusal(report: Issue, parent: Issue): Refusal | undefined {
   if (report.id === parent.id) return refuse('wrong_state', `${report.key} is that issue.`);
-  if (report.parentId === parent.id) return refuse('wrong_state', `${report.key} is already a report of ${parent.key}.`);
+  if (report.team !== parent.team) return refuse('wrong_state', `${parent.key} is with ${parent.team}, not ${report.team}: reroute ${report.key} there first.`);
+  if (!parent.snapshot.team.swarms) return refuse('wrong_state', `${parent.team} does not gather reports into swarms (no \`swarms:\` for it in routing.yml).`);
+  if (parent.parentId !== null) return refuse('wrong_state', `${parent.key} is itself a report of ESC-${parent.parentId}: link to ESC-${parent.parentId}.`);
   if (report.parentId !== null) return refuse('wrong_state', `${report.key} is already a report of ESC-${report.parentId}; unlink it there first.`);
   if (report.reportCount > 0) return refuse('wrong_state', `${report.key} has reports of its own; link ${parent.key} to it instead.`);
   if (report.status === 'resolved' || parent.status === 'resolved') return refuse('already_resolved', 'Only open issues can be linked.');
+  // Its claim would be dropped without a word: the claimer hands it back, or links the other issue to this one.
+  if (report.status !== 'unclaimed') return refuse('wrong_state', `${report.key} is claimed by ${mentionUser(report.claim.by)}: link it while unclaimed, or link ${parent.key} to it instead.`);
   return undefined;
 }
 
@@ -128,7 +139,7 @@ function linkRefusal(report: Issue, parent: Issue): Refusal | undefined {
  * problem"), or an expert's `unlink ESC-15` in the parent's thread. It gets its
  * own card and its own clocks.
  */
-export async function unlink(ctx: AppContext, request: { issueId: number; userId: string }, via: 'undo' | 'hand'): Promise<IssueOutcome> {
+export async function unlink(ctx: AppContext, request: { issueId: number; userId: string; requestKey?: string }, via: 'undo' | 'hand'): Promise<IssueOutcome> {
   const current = await findIssue(ctx.db, request.issueId);
   if (!current) return refuse('not_found', 'That issue no longer exists.');
   if (current.parentId === null) return { ok: true, changed: false, issue: current, notice: `${current.key} is not linked to another issue.` };
@@ -142,11 +153,12 @@ export async function unlink(ctx: AppContext, request: { issueId: number; userId
     const parent = await lockIssue(tx, current.parentId!);
     const report = await lockIssue(tx, current.id);
     if (!report || !parent || report.parentId !== parent.id) return { ok: true, changed: false, issue: report ?? current, notice: `${current.key} is not linked to another issue.` };
+    if (report.status === 'resolved') return refuse('already_resolved', `${report.key} was resolved with ${parent.key}. If the customer still has the problem, reopen it: it then gets its own card.`);
+    if (request.requestKey && !(await rememberRequest(tx, request.requestKey, ctx.now()))) return { ok: true, changed: false, issue: report, repeat: true };
     const now = ctx.now();
-    const split = unlinkReport(report, parent, via, request.userId);
+    const split = unlinkReport(report, parent, via, request.userId, now);
     stored = [await storeChange(tx, split.report, now, { replan: true }), await storeChange(tx, split.parent, now, { replan: false })];
-    const own = report.status === 'resolved' ? '' : ' It gets its own card and its own targets.';
-    return { ok: true, changed: true, issue: stored[0]!.issue, notice: `${report.key} is no longer a report of ${parent.key}.${own}` };
+    return { ok: true, changed: true, issue: stored[0]!.issue, notice: `${report.key} is no longer a report of ${parent.key}. It gets its own card and its own targets.` };
   });
   afterSwarmChange(ctx, stored);
   return outcome;

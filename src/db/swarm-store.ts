@@ -112,3 +112,9 @@ export async function linkCandidates(db: Db, issue: Issue, limit: number): Promi
     .orderBy(desc(issues.id)).limit(limit);
   return found.map(toIssue);
 }
+
+/** This agent's report in a parent's swarm, if they have one: their answer in the parent's thread speaks for it. */
+export async function reportBy(db: Db, parentId: number, agentId: string): Promise<Issue | undefined> {
+  const [row] = await db.select().from(issues).where(and(eq(issues.parentId, parentId), eq(issues.agentId, agentId))).limit(1);
+  return row && toIssue(row);
+}

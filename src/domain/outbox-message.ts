@@ -25,7 +25,7 @@ const threadNote = z.discriminatedUnion('note', [
   // A swarm's parent: a report joined or left, or the reports crossed the outage threshold.
   z.object({ note: z.literal('report'), report: z.string(), agent: z.string(), origin: z.string(), summary: z.string(), customers: z.number().optional() }),
   z.object({ note: z.literal('report_unlinked'), report: z.string(), by: z.string().nullable() }),
-  z.object({ note: z.literal('outage'), reports: z.number(), withinMs: z.number() }),
+  z.object({ note: z.literal('outage'), reports: z.number(), withinMs: z.number(), notify: z.array(z.string()).default([]) }),
 ]);
 export type ThreadNote = z.infer<typeof threadNote>;
 

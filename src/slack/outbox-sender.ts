@@ -76,6 +76,13 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
     return issueCard(issue, ctx.now(), swarm);
   }
 
+  /** A report without a card of its own points its agent at its parent's card, where the work happens. */
+  async function asTheAgentSeesIt(issue: Issue): Promise<Issue> {
+    if (issue.parentId === null || issue.card) return issue;
+    const parent = await findIssue(ctx.db, issue.parentId);
+    return parent?.card ? { ...issue, card: parent.card, channel: parent.channel } : issue;
+  }
+
   /** One case per kind of message: a kind added to the union and not handled here does not compile. */
   async function deliver(row: OutboxRow, message: OutboxMessage, issue: Issue | undefined): Promise<Sent> {
     switch (message.kind) {
@@ -128,11 +135,11 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
       case 'agent_post_failed':
         return tellAgent(row, issue, agentPostFailed(issue, message.error), message.interim);
       case 'agent_resolved':
-        return dm(row, issue.agentId, agentResolved(issue, message.by, message.note));
+        return dm(row, issue.agentId, agentResolved(await asTheAgentSeesIt(issue), message.by, message.note));
       case 'agent_waiting':
-        return dm(row, issue.agentId, agentWaiting(issue, message.by, message.question));
+        return dm(row, issue.agentId, agentWaiting(await asTheAgentSeesIt(issue), message.by, message.question));
       case 'agent_rerouted':
-        return dm(row, issue.agentId, agentRerouted(issue, message.by, message.reason));
+        return dm(row, issue.agentId, agentRerouted(await asTheAgentSeesIt(issue), message.by, message.reason));
       case 'tier_dm':
         return dm(row, message.user, tierNotice(issue, message.target, message.tier, message.late));
       case 'channel_problem':

@@ -103,7 +103,7 @@ describe('swarms', () => {
     expect(JSON.stringify(timeline.blocks)).toContain(`became a report of ${parentKey} (matched at filing)`);
     const asked = await h.driver.slash('U0MANAGER', FRONTLINE_CHANNEL, 'digest');
     const digest = JSON.stringify((await h.slack.waitFor('digest', () => h.slack.answerTo(asked))).blocks);
-    expect(digest).toContain('*1* swarm gathered *9* more reports (largest 10 customers) · resolved 1, median 23 min');
+    expect(digest).toContain('*1* swarm gathered *9* more reports (at most 9 to one issue) · resolved 1, median 23 min');
     // The expert's work is one claim and one resolution, not ten.
     expect(digest).toContain('Most claimed: <@U0ALMA> (1)');
     expect(digest).toMatch(/\*twitter\*: acknowledge [^(]*\(2\) · resolve [^(]*\(2\)/);

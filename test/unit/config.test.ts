@@ -5,7 +5,7 @@ describe('configuration', () => {
   it('has the documented defaults', () => {
     expect(readConfig({})).toEqual({
       slack: { botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined, timeoutMs: 10_000 },
-      port: 3000, databaseUrl: undefined, dataDir: './.data', routingFile: './routing.yml', sweepIntervalMs: 5000, logLevel: 'info',
+      port: 3000, databaseUrl: undefined, dataDir: './.data', routingFile: './routing.yml', pidFile: '.data/frontline.pid', sweepIntervalMs: 5000, logLevel: 'info',
     });
   });
 

@@ -5,7 +5,7 @@ import type { Level, SwarmRules } from '../routing/matrix.js';
 import { isUserId } from '../slack-ids.js';
 import { changed, homeRefreshes, updateCard, type Change } from './change.js';
 import { event, type IssueEvent, type LinkVia, type UnlinkVia } from './events.js';
-import { common, type Issue } from './issue.js';
+import { common, type Issue, type UnclaimedIssue } from './issue.js';
 
 /**
  * Swarms: many agents escalating one problem. The first escalation is the
@@ -86,11 +86,14 @@ export function linkReport(report: Issue, parent: Issue, now: Date, link: { via:
  * A report leaves its swarm and stands alone again: its own card is posted, and
  * its own clocks run from where they were (the customer has waited since filing).
  */
-export function unlinkReport(report: Issue, parent: Issue, via: UnlinkVia, by: string | null): { report: Change; parent: Change } {
-  const alone = { ...common(report), parentId: null, card: null };
-  const next: Issue = report.status === 'resolved' ? { ...alone, status: 'resolved', claim: report.claim, resolution: report.resolution } : { ...alone, status: 'unclaimed' };
+export function unlinkReport(report: Issue, parent: Issue, via: UnlinkVia, by: string | null, now: Date): { report: Change; parent: Change } {
+  const { calendar, level } = report.snapshot;
+  // The team takes it on as its own from now: a fresh acknowledgement target, as after a reroute.
+  const ack = { startedAt: now, dueAt: addOpenTime(calendar, now, level.ack), nudgesSent: 0, tier: 0 };
+  const next: UnclaimedIssue = { ...common(report), status: 'unclaimed', parentId: null, ack };
   const reportChange = changed(next, [event('unlinked', by, { parent: parent.key, via })], [
-    ...(report.status === 'resolved' ? [] : [{ kind: 'post_card', issueId: report.id, channel: next.channel, interim: false } as const]),
+    // A card it had before it was linked by hand comes back to life; otherwise it gets its first.
+    next.card ? updateCard(next) : { kind: 'post_card', issueId: report.id, channel: next.channel, interim: false },
     ...homeRefreshes(next),
   ]);
   const shrunk = { ...parent, reportCount: Math.max(0, parent.reportCount - 1) };
@@ -107,7 +110,7 @@ export function unlinkReport(report: Issue, parent: Issue, via: UnlinkVia, by: s
  * question for their customer, where the issue went, and what to tell them.
  */
 export function followParent(report: Issue, parentChange: Change, now: Date): Change {
-  const next = following(report, parentChange.issue);
+  const next = withPausesAndReopens(following(report, parentChange.issue), report, parentChange, now);
   const messages: OutboxMessage[] = [];
   const about = { issueId: report.id, agentId: report.agentId };
   for (const e of parentChange.events) {
@@ -117,6 +120,27 @@ export function followParent(report: Issue, parentChange: Change, now: Date): Ch
   }
   const statusMoved = next.status !== report.status || next.team !== report.team;
   return changed(next, figuresOf(report, next, now), [...messages, ...(statusMoved ? homeRefreshes(next) : [])]);
+}
+
+/**
+ * The report's own clocks, kept as its parent's run: time waiting on the
+ * customer is left out of its time to resolve, and a reopened parent starts
+ * its reports' resolution clocks again (so a second resolution is not a first).
+ */
+function withPausesAndReopens(next: Issue, report: Issue, parentChange: Change, now: Date): Issue {
+  let resolve = next.resolve;
+  let { pausedMs, reopenCount } = next;
+  if (report.status === 'waiting' && next.status !== 'waiting') {
+    resolve = { ...resolve, pausedOpenMs: resolve.pausedOpenMs + openTimeBetween(report.snapshot.calendar, report.pause.since, now) };
+    pausedMs += now.getTime() - report.pause.since.getTime();
+  }
+  if (parentChange.events.some((e) => e.type === 'reopened') && report.status === 'resolved') {
+    const { calendar, level } = report.snapshot;
+    const dueAt = addOpenTime(calendar, now, level.resolve);
+    resolve = { startedAt: now, dueAt, targetMs: openTimeBetween(calendar, now, dueAt), pausedOpenMs: 0, nudgesSent: 0, tier: 0 };
+    reopenCount += 1;
+  }
+  return { ...next, resolve, pausedMs, reopenCount } as Issue;
 }
 
 /** A level with the calendar its clocks run on. */
@@ -141,23 +165,26 @@ export function flagOutage(parent: Issue, recentReports: number, urgent: UrgentL
   const rules = parent.snapshot.team.swarms;
   if (!rules?.outage || parent.outageAt || parent.status === 'resolved' || recentReports < rules.outage.reports) return undefined;
   const { level, calendar } = urgent && urgent.level.key !== parent.level ? urgent : parent.snapshot;
-  // Targets only ever come closer: a level whose calendar is closed now must not push them out.
-  const resolveDue = minDate(parent.resolve.dueAt, addOpenTime(calendar, parent.resolve.startedAt, level.resolve));
+  // Targets only come closer, and never closer than the urgent target counted from now: the team
+  // learns of the outage now, and a target already past would fire every tier at once.
+  const raise = (due: Date, startedAt: Date, target: Duration) =>
+    minDate(due, maxDate(addOpenTime(calendar, startedAt, target), addOpenTime(calendar, now, target)));
   const raised = {
     ...parent,
     outageAt: now,
     level: level.key,
     snapshot: { ...parent.snapshot, level, calendar },
-    ack: { ...parent.ack, dueAt: minDate(parent.ack.dueAt, addOpenTime(calendar, parent.ack.startedAt, level.ack)) },
-    resolve: { ...parent.resolve, dueAt: resolveDue },
+    ack: { ...parent.ack, dueAt: raise(parent.ack.dueAt, parent.ack.startedAt, level.ack) },
+    resolve: { ...parent.resolve, dueAt: raise(parent.resolve.dueAt, parent.resolve.startedAt, level.resolve) },
   } as Issue;
   const firstTier = parent.snapshot.team.escalation.ack[0]?.notify.filter(isUserId) ?? [];
   return changed(raised, [event('outage', null, { reports: recentReports, withinMs: rules.outage.withinMs, fromLevel: parent.level, toLevel: level.key })], [
     updateCard(raised),
-    { kind: 'thread_note', issueId: parent.id, channel: parent.channel, note: { note: 'outage', reports: recentReports, withinMs: rules.outage.withinMs } },
+    { kind: 'thread_note', issueId: parent.id, channel: parent.channel, note: { note: 'outage', reports: recentReports, withinMs: rules.outage.withinMs, notify: parent.snapshot.team.escalation.ack[0]?.notify ?? [] } },
     ...firstTier.map((user): OutboxMessage => ({ kind: 'outage_dm', issueId: parent.id, user })),
     ...(rules.outageChannel ? [{ kind: 'outage_notice', issueId: parent.id, channel: rules.outageChannel } as const] : []),
   ]);
 }
 
 const minDate = (a: Date, b: Date) => (a < b ? a : b);
+const maxDate = (a: Date, b: Date) => (a > b ? a : b);

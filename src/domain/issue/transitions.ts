@@ -163,16 +163,13 @@ export function reopen(issue: Issue, actor: Actor, now: Date, reason: string): O
     claim: issue.claim,
     resolve: { startedAt: now, dueAt, targetMs: openTimeBetween(calendar, now, dueAt), pausedOpenMs: 0, nudgesSent: 0, tier: 0 },
     reopenCount: issue.reopenCount + 1,
-    ...(detached ? { parentId: null, card: null } : {}),
+    ...(detached ? { parentId: null } : {}),
   };
   const reopened = event('reopened', actor.userId, { reason, previousResolution: issue.resolution.note });
-  if (detached) {
-    return changed(next, [event('unlinked', actor.userId, { parent: `ESC-${issue.parentId}`, via: 'reopen' }), reopened], [
-      { kind: 'post_card', issueId: issue.id, channel: issue.channel, interim: false },
-      ...homeRefreshes(next),
-    ]);
-  }
-  return changed(next, [reopened], [
+  const left = detached ? [event('unlinked', actor.userId, { parent: `ESC-${issue.parentId}`, via: 'reopen' })] : [];
+  // A report that never had a card of its own gets its first one.
+  if (!next.card) return changed(next, [...left, reopened], [{ kind: 'post_card', issueId: issue.id, channel: issue.channel, interim: false }, ...homeRefreshes(next)]);
+  return changed(next, [...left, reopened], [
     updateCard(next),
     { kind: 'thread_note', issueId: issue.id, channel: issue.channel, note: { note: 'reopened', by: actor.userId, reason } },
     ...homeRefreshes(next),

@@ -64,7 +64,7 @@ function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
     {
       title: 'Swarms (many agents, one problem)',
       lines: d.swarms.swarms === 0 ? [] : [
-        `*${d.swarms.swarms}* swarm${d.swarms.swarms === 1 ? '' : 's'} gathered *${d.swarms.reports}* more report${d.swarms.reports === 1 ? '' : 's'} (largest ${d.swarms.largest + 1} customers)`
+        `*${d.swarms.swarms}* swarm${d.swarms.swarms === 1 ? '' : 's'} gathered *${d.swarms.reports}* more report${d.swarms.reports === 1 ? '' : 's'} (at most ${d.swarms.largest} to one issue)`
           + ` · resolved ${d.swarms.resolved}${d.swarms.medianResolveMs === null ? '' : `, median ${humanSpan(d.swarms.medianResolveMs)}`}. Each customer counts once in the figures below.`,
       ],
     },

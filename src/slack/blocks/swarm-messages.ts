@@ -94,7 +94,7 @@ export function linkedCard(report: Issue, parent: Issue | undefined): { text: st
 
 /** In the parent's thread: a report arrived. */
 export function reportNote(note: { report: string; agent: string; origin: string; summary: string; customers?: number }): Message {
-  const count = note.customers ? ` (${note.customers} customers now)` : '';
+  const count = note.customers ? ` (${note.customers} reports now)` : '';
   return { text: `:heavy_plus_sign: ${escapeMrkdwn(note.report)} from ${mentionUser(note.agent)} via ${escapeMrkdwn(note.origin)}: ${safeText(note.summary, 300)}${count}` };
 }
 
@@ -102,8 +102,9 @@ export function reportUnlinkedNote(note: { report: string; by: string | null }):
   return { text: `:heavy_minus_sign: ${escapeMrkdwn(note.report)} is no longer a report of this issue${note.by ? ` (${mentionUser(note.by)})` : ''}.` };
 }
 
-export function outageNote(issue: Issue, note: { reports: number; withinMs: number }): Message {
-  return { text: `:rotating_light: *Probable outage*: ${note.reports} reports within ${humanSpan(note.withinMs)}. ${issue.key} is raised to ${escapeMrkdwn(issue.snapshot.level.label)}, and the first tier is told.` };
+export function outageNote(issue: Issue, note: { reports: number; withinMs: number; notify: string[] }): Message {
+  const tier = note.notify.length ? ` First tier: ${note.notify.map(mentionUser).join(' ')}` : '';
+  return { text: `:rotating_light: *Probable outage*: ${note.reports} reports within ${humanSpan(note.withinMs)}. ${issue.key} is raised to ${escapeMrkdwn(issue.snapshot.level.label)}.${tier}` };
 }
 
 /** To the first tier, and the outage channel: many customers report one problem right now. */

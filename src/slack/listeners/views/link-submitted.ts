@@ -21,7 +21,7 @@ export function registerLinkSubmitted({ app, ctx }: ListenerDeps): void {
       return;
     }
     try {
-      const outcome = await beforeDeadline(ctx, (c) => linkByHand(c, { issueId: metadata.issueId, userId: user.id }, parentKey));
+      const outcome = await beforeDeadline(ctx, (c) => linkByHand(c, { issueId: metadata.issueId, userId: user.id, requestKey: `form:${view.id}:${user.id}` }, parentKey));
       if (isLate(outcome)) await ack({ response_action: 'errors', errors: { [PARENT_BLOCK]: lateAnswer(outcome) } });
       else if (outcome.ok) await ack();
       else await ack({ response_action: 'errors', errors: { [PARENT_BLOCK]: outcome.message } });
