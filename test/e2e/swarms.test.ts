@@ -177,6 +177,14 @@ describe('swarms', () => {
     await h.slack.waitFor('parent resumed', async () => (await issueByKey(h, a.key))!.status === 'claimed');
     expect(await issueByKey(h, b.key)).toMatchObject({ status: 'claimed' });
 
+    // Asked again: this time a report's agent answers in the parent's thread, where the DM points them.
+    await h.driver.reply('U0ALMA', card, 'waiting Is the doorbell on Wi-Fi or Ethernet?');
+    const asked = await h.slack.waitFor('agent 8 asked again', () => h.slack.dmsTo(agent(8)).find((m) => m.text.includes('Wi-Fi or Ethernet')));
+    expect(JSON.stringify(asked.blocks)).toContain(`p${card.ts.replace('.', '')}`);
+    h.slack.channels.get('C0APP')!.members.add(agent(8)); // the agent joins #app to answer there
+    await h.driver.reply(agent(8), card, 'Ethernet, the customer says');
+    await h.slack.waitFor('parent resumed again', async () => (await issueByKey(h, a.key))!.status === 'claimed');
+
     await h.driver.reply('U0ALMA', card, `unlink ${b.key}`);
     await postedCard(h, 'C0APP', b.key);
     expect(await issueByKey(h, a.key)).toMatchObject({ reportCount: 1 });
