@@ -23,6 +23,9 @@ const USAGE = `Usage: frontline <command>
   outbox [retry <id>... | retry --all]
                                 list the Slack messages given up on, or queue them to be sent again
   reload                        check ROUTING_FILE, then load it into the running bot (as SIGHUP does)
+  replay --matrix NEW.yml [--from D --to D] [--as-of D] [--json] [--fail-if missed-increase>5%]...
+                                what a changed routing matrix would have done to the issues filed (exit 2 when a
+                                --fail-if condition holds)
   demo                          run the bot against a local Slack sandbox and print the conversation
   help                          this message
 `;
@@ -180,6 +183,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'reload':
         await reload();
         return 0;
+      case 'replay': {
+        const { replayCommand } = await import('./replay-command.js');
+        return await replayCommand(rest);
+      }
       case 'digest': {
         const { digestCommand } = await import('./digest-command.js');
         await digestCommand(rest);
