@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
@@ -7,14 +8,17 @@ import { defaultOrigin } from './domain/quick-form.js';
 import { didYouMean } from './domain/routing/did-you-mean.js';
 import type { Matrix } from './domain/routing/matrix.js';
 import { explainRoute, routeIssue } from './domain/routing/route-issue.js';
-import { RoutingFileError, readRoutingFile } from './routing-file.js';
+import { RoutingFileError, readRoutingFile, readRunnableRoutingFile } from './routing-file.js';
 import { UsageError } from './cli-errors.js';
 import { awaitReload, runningBot, writePidFile, writeReloadStatus } from './routing-reload.js';
 
 const USAGE = `Usage: frontline <command>
 
   start                         run the bot (needs Slack credentials; see README "Configuration")
-  check [file]                  validate a routing matrix and print it as a table
+  check [file] [--slack [--write-ids]]
+                                validate a routing matrix and print it as a table; --slack also checks its
+                                channels, people and user groups in the workspace (bot token), and --write-ids
+                                writes a copy with @handles and #names replaced by ids
   explain --category C --level L [--origin O] [--text T] [--at DATE] [--file F]
                                 show which route an issue would take, and its deadlines if filed now
                                 (or at DATE: "2026-12-04 17:00" in the matrix's zone, or ISO with a zone)
@@ -60,6 +64,29 @@ function check(file?: string): void {
     .map((r) => `  routes[${r.index}] -> ${r.team}${r.cc.length ? ` (cc ${r.cc.join(', ')})` : ''} when ${describeWhen(r.when)}`);
   process.stdout.write(`${path}: OK\n\n${table(rows)}\n`);
   if (conditional.length) process.stdout.write(`\nAlso routed by origin or text (first match wins):\n${conditional.join('\n')}\n`);
+}
+
+/** `check [file] [--slack [--write-ids]]`: the file on its own, then (with --slack) against the workspace. */
+async function checkCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { slack: { type: 'boolean' }, 'write-ids': { type: 'boolean' } } });
+  if (values['write-ids'] && !values.slack) throw new UsageError('--write-ids looks names up in Slack: use it with --slack');
+  check(positionals[0]);
+  if (!values.slack) return 0;
+  loadDotEnv();
+  const config = readConfig(process.env);
+  if (!config.slack.botToken) throw new UsageError('check --slack reads the workspace with the bot token: set SLACK_BOT_TOKEN');
+  const path = routingPath(positionals[0]);
+  const [{ WebClient }, { checkInSlack }, { createLogger }, { webClientOptions }] = await Promise.all([
+    import('@slack/web-api'), import('./slack-check.js'), import('./logger.js'), import('./slack/slack-app.js'),
+  ]);
+  const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, createLogger('error', process.stderr as never), config.slack.timeoutMs));
+  const result = await checkInSlack(path, readFileSync(path, 'utf8'), client, values['write-ids'] ?? false);
+  const { channels, people, groups } = result.checked;
+  if (result.problems.length) process.stderr.write(`\n${result.problems.join('\n')}\n${result.problems.length} problem${result.problems.length > 1 ? 's' : ''} in Slack.\n`);
+  else process.stdout.write(`\nSlack: OK (${channels} channels, ${people} people, ${groups} user groups).\n`);
+  if (result.written) process.stdout.write(`Wrote ${result.written}: ${result.names} name${result.names === 1 ? '' : 's'} replaced by ids.\n`);
+  else if (values['write-ids']) process.stdout.write(result.names ? 'Wrote no copy: some names are not in this workspace.\n' : 'Wrote no copy: the file names everything by id already.\n');
+  return result.problems.length ? 1 : 0;
 }
 
 function describeWhen(when: Matrix['routes'][number]['when']): string {
@@ -156,7 +183,7 @@ async function start(): Promise<void> {
 async function reload(): Promise<void> {
   loadDotEnv();
   const config = readConfig(process.env);
-  const matrix = readRoutingFile(config.routingFile);
+  const matrix = readRunnableRoutingFile(config.routingFile);
   const bot = runningBot(config.pidFile);
   if ('problem' in bot) throw new UsageError(bot.problem);
   const asked = new Date(Date.now() - 1);
@@ -175,8 +202,7 @@ export async function main(argv: string[]): Promise<number> {
         await start();
         return -1; // keeps running
       case 'check':
-        check(rest[0]);
-        return 0;
+        return await checkCommand(rest);
       case 'explain':
         explain(rest);
         return 0;

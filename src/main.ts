@@ -14,7 +14,7 @@ import { TimerAlarm } from './jobs/timer-alarm.js';
 import { nextDueTimer } from './db/timer-store.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { readRoutingFile } from './routing-file.js';
+import { readRunnableRoutingFile } from './routing-file.js';
 import { reloadMatrix, type ReloadOutcome } from './routing-reload.js';
 import { InFlight } from './slack/listeners/listener-kit.js';
 import { registerListeners } from './slack/listeners/index.js';
@@ -55,7 +55,7 @@ export interface Frontline {
 export async function startFrontline(options: FrontlineOptions): Promise<Frontline> {
   const { config } = options;
   const log = options.log ?? createLogger(config.logLevel);
-  const matrix = options.matrix ?? readRoutingFile(config.routingFile);
+  const matrix = options.matrix ?? readRunnableRoutingFile(config.routingFile);
   const client = new WebClient(config.slack.botToken, webClientOptions(config.slack.apiUrl, log, config.slack.timeoutMs));
   const identity = await botIdentity(client, config.slack.apiUrl, config.slack.timeoutMs);
   const database = await openDatabase({

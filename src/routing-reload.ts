@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppContext } from './app/context.js';
-import { RoutingFileError, readRoutingFile } from './routing-file.js';
+import { RoutingFileError, readRunnableRoutingFile } from './routing-file.js';
 
 /**
  * Reloading routing.yml while the bot runs: on SIGHUP, or through `frontline
@@ -28,7 +28,7 @@ export const reloadStatusFile = (pidFile: string) => `${pidFile}.reload.json`;
 export function reloadMatrix(ctx: AppContext, file: string): ReloadOutcome {
   const at = new Date().toISOString();
   try {
-    const matrix = readRoutingFile(file);
+    const matrix = readRunnableRoutingFile(file);
     ctx.matrix = matrix;
     const outcome = { at, file, ok: true, problems: [], teams: Object.keys(matrix.teams).length, routes: matrix.routes.length };
     ctx.log.info({ file, teams: outcome.teams, routes: outcome.routes }, 'routing matrix reloaded');

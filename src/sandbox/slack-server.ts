@@ -16,7 +16,8 @@ import { webApiMethods } from './web-api-methods.js';
 
 export type Json = Record<string, any>;
 
-export interface SandboxUser { id: string; name: string; tz: string }
+/** A person; `deleted` is a deactivated account, as Slack reports it. */
+export interface SandboxUser { id: string; name: string; tz: string; deleted?: boolean }
 export interface SandboxChannel { id: string; name: string; members: Set<string>; archived: boolean; dm?: string }
 export interface SandboxMessage {
   channel: string;
@@ -96,6 +97,7 @@ export class SlackSandbox {
   readonly users = new Map<string, SandboxUser>();
   readonly channels = new Map<string, SandboxChannel>();
   readonly usergroups = new Map<string, string[]>();
+  readonly usergroupHandles = new Map<string, string>();
   readonly messages: SandboxMessage[] = [];
   readonly ephemerals: Ephemeral[] = [];
   readonly views = new Map<string, SandboxView>();
@@ -153,8 +155,8 @@ export class SlackSandbox {
 
   // --- the workspace -------------------------------------------------------
 
-  addUser(id: string, name: string, tz = 'Europe/London'): void {
-    this.users.set(id, { id, name, tz });
+  addUser(id: string, name: string, tz = 'Europe/London', options: { deleted?: boolean } = {}): void {
+    this.users.set(id, { id, name, tz, ...(options.deleted ? { deleted: true } : {}) });
   }
 
   /** A channel; the bot is a member unless `botMember` is false. */
@@ -164,8 +166,10 @@ export class SlackSandbox {
     this.channels.set(id, { id, name, members: all, archived: options.archived ?? false });
   }
 
-  addUsergroup(id: string, members: string[]): void {
+  /** A user group; its @handle defaults to the id's name (S0TRIAGE: @triage). */
+  addUsergroup(id: string, members: string[], handle = id.replace(/^S0?/, '').toLowerCase()): void {
     this.usergroups.set(id, members);
+    this.usergroupHandles.set(id, handle);
   }
 
   /** Makes the next `times` calls of `method` fail (optionally only for one channel). */

@@ -109,8 +109,21 @@ export function webApiMethods(slack: SlackSandbox): Record<string, ApiMethod> {
     'users.info': (args) => {
       const user = slack.users.get(args.user);
       if (!user) return fail('user_not_found');
-      return ok({ user: { id: user.id, name: user.name, real_name: user.name, tz: user.tz } });
+      return ok({ user: userObject(user) });
     },
+
+    // One page holds everyone: the sandbox's workspaces are small. Deactivated people are listed, marked deleted.
+    'users.list': () => ok({ members: [...slack.users.values()].map(userObject), response_metadata: { next_cursor: '' } }),
+
+    // Public channels, and private ones the bot is in: what a bot token can see.
+    'conversations.list': () => ok({
+      channels: [...slack.channels.values()].filter((c) => !c.dm).map((c) => ({ id: c.id, name: c.name, is_archived: c.archived, is_member: c.members.has(slack.botUserId) })),
+      response_metadata: { next_cursor: '' },
+    }),
+
+    'usergroups.list': () => ok({
+      usergroups: [...slack.usergroups.keys()].map((id) => ({ id, handle: slack.usergroupHandles.get(id) ?? id, name: slack.usergroupHandles.get(id) ?? id, date_delete: 0 })),
+    }),
 
     'usergroups.users.list': (args) => {
       const members = slack.usergroups.get(args.usergroup);
@@ -151,6 +164,9 @@ export function webApiMethods(slack: SlackSandbox): Record<string, ApiMethod> {
     },
   };
 }
+
+const userObject = (user: { id: string; name: string; tz: string; deleted?: boolean }) =>
+  ({ id: user.id, name: user.name, real_name: user.name, deleted: user.deleted ?? false, tz: user.tz, profile: { display_name: user.name } });
 
 /** A channel the bot may post in, or the error Slack would give. */
 function postable(slack: SlackSandbox, channelId: string): SandboxChannel | string {

@@ -70,7 +70,7 @@ describe('routing matrix validation', () => {
     ['day listed twice', edit('      mon-fri: "09:00-17:30"', '      mon-fri: "09:00-17:30"\n      fri: "09:00-12:00"'), /calendars\.office\.hours\.fri: fri is already covered by "mon-fri"/],
     ['backwards day range', edit('mon-fri', 'fri-mon'), /a day range runs forward/],
     ['unknown time zone', edit('timezone: Europe/London', 'timezone: Europe/Londn'), /routing\.yml:2 timezone: unknown time zone "Europe\/Londn"/],
-    ['bad channel id', edit('channel: C0BILLING', 'channel: "#billing"'), /teams\.billing\.channel: expected a Slack channel id/],
+    ['bad channel id', edit('channel: C0BILLING', 'channel: billing'), /teams\.billing\.channel: expected a Slack channel id such as C0BILLING, or a #name/],
     ['owners mixing a group and users', edit('owners: [U0ANNA]', 'owners: [U0ANNA, S0TRIAGE]'), /teams\.billing\.owners: give either user ids or one user-group id/],
     ['later tier without after', edit('    owners: [U0ANNA]', '    owners: [U0ANNA]\n    escalation:\n      ack:\n        - notify: [U0LEAD]\n        - notify: [U0BOSS]'), /teams\.billing\.escalation\.ack\[1\]: `after` is required/],
     ['first tier with after', edit('    owners: [U0ANNA]', '    owners: [U0ANNA]\n    escalation:\n      ack:\n        - after: 10m\n          notify: [U0LEAD]'), /escalation\.ack\[0\]\.after: the first tier fires when the target is missed/],
@@ -94,7 +94,7 @@ describe('routing matrix validation', () => {
     ['a misspelt top-level key', edit('origins:', 'orgins:'), ['routing.yml:1 origins: is required', 'routing.yml:10 orgins: unknown key (did you mean "origins"?)']],
     ['a misspelt day', edit('mon-fri:', 'mon-fry:'), ['routing.yml:6 calendars.office.hours.mon-fry: "mon-fry": expected a day (mon..sun) or a day range such as mon-fri (did you mean "mon-fri"?)']],
     ['a misspelt time zone', edit('timezone: Europe/London', 'timezone: Europe/Londn'), ['routing.yml:2 timezone: unknown time zone "Europe/Londn" (did you mean "Europe/London"?)']],
-    ['a bad owner id, in its own words', edit('owners: [U0ANNA]', 'owners: [anna]'), ['routing.yml:16 teams.billing.owners[0]: expected a user id (U...) or a user-group id (S...)']],
+    ['a bad owner id, in its own words', edit('owners: [U0ANNA]', 'owners: [anna]'), ['routing.yml:16 teams.billing.owners[0]: expected a user id (U...), a user-group id (S...) or an @handle']],
     ['a bad cron, echoed as written', `${BASE}digests:\n  - { name: daily, to: U0BOSS, schedule: "0 25 * * *" }\n`,
       ['routing.yml:22 digests[0].schedule: "0 25 * * *" is not a cron schedule: five fields, minute hour day-of-month month day-of-week, such as "0 9 * * 1-5"']],
     ['a digest with no teams', `${BASE}digests:\n  - { name: daily, to: U0BOSS, teams: [], schedule: "0 9 * * *" }\n`,
@@ -124,7 +124,7 @@ describe('routing matrix validation', () => {
       .replace('    team: billing\n  - team', '    team: billing\n    level: hrad\n  - team')}digests:\n  - { name: daily, to: U0BOSS, teams: [billing, biling], schedule: "0 9 * * *" }\n`;
     expect(problems(text)).toEqual([
       'routing.yml:8 levels.easy.calendar: unknown calendar "offce" (did you mean "office"?)',
-      'routing.yml:16 teams.billing.owners[0]: expected a user id (U...) or a user-group id (S...)',
+      'routing.yml:16 teams.billing.owners[0]: expected a user id (U...), a user-group id (S...) or an @handle',
       'routing.yml:20 routes[0].level: unknown level "hrad" (did you mean "hard"?)',
       'routing.yml:23 digests[0].teams[1]: unknown team "biling" (did you mean "billing"?)',
     ]);

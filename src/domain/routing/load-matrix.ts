@@ -142,6 +142,13 @@ function defOf(schema: unknown): Record<string, unknown> | undefined {
   return def;
 }
 
+/** The line of each path in a routing file's text: for messages about places `loadMatrix` does not check. */
+export function lineLocator(text: string): (path: Path) => number | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return (path) => lineOf(doc, lines, path);
+}
+
 /** The line of the key at `path`, or of its nearest ancestor that exists in the file. */
 function lineOf(doc: Document, lines: LineCounter, path: Path): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {

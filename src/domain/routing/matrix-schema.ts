@@ -18,10 +18,18 @@ export const duration = z
     error: 'expected a duration such as 15m, 4h, 1h30m or 2d',
   });
 
+/**
+ * People and channels are named by id, or by name (`@anna`, `@triage` for a user
+ * group, `#billing`): `check --slack --write-ids` resolves names to ids in a
+ * copy of the file, which is what the bot runs on.
+ */
+const HANDLE = /^@[a-z0-9][a-z0-9._-]*$/i;
+const CHANNEL_NAME = /^#[a-z0-9][a-z0-9_-]*$/;
 const userId = z.string().regex(USER_ID, { error: 'expected a Slack user id such as U0ANNA' });
 const groupId = z.string().regex(GROUP_ID, { error: 'expected a Slack user-group id such as S0TRIAGE' });
-const channelId = z.string().regex(CHANNEL_ID, { error: 'expected a Slack channel id such as C0BILLING' });
-const recipient = z.union([userId, groupId], { error: 'expected a user id (U...) or a user-group id (S...)' });
+const handle = z.string().regex(HANDLE, { error: 'expected an @handle such as @anna' });
+const channelId = z.union([z.string().regex(CHANNEL_ID), z.string().regex(CHANNEL_NAME)], { error: 'expected a Slack channel id such as C0BILLING, or a #name' });
+const recipient = z.union([userId, groupId, handle], { error: 'expected a user id (U...), a user-group id (S...) or an @handle' });
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
@@ -113,7 +121,7 @@ const route = z.strictObject({
 
 const digest = z.strictObject({
   name: z.string().regex(NAME, { error: 'expected a lower-case name such as billing-daily' }),
-  to: z.union([userId, channelId], { error: 'expected a user id (U...) or a channel id (C...)' }),
+  to: z.union([userId, handle, channelId], { error: 'expected a user id (U...), a channel id (C...), an @handle or a #name' }),
   teams: z.array(z.string()).min(1, { error: 'list at least one team, or leave `teams` out to cover every team' }).optional(),
   schedule: z.string(),
   timezone: z.string().optional(),
