@@ -55,4 +55,16 @@ describe('Block Kit limits', () => {
     });
     expect(await response.json()).toEqual({ ok: false, error: 'invalid_blocks', errors: ['must be less than 3001 characters [json-pointer:/blocks/0/text/text]'] });
   });
+
+  it('allows radio buttons 10 options, as Slack does, where a select allows 100', async () => {
+    const options = (n: number) => Array.from({ length: n }, (_, i) => ({ text: { type: 'plain_text', text: `L${i}` }, value: `l${i}` }));
+    const post = async (type: string, n: number) => (await fetch(`${h.slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.slack.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'C0APP', text: 'x', blocks: [{ type: 'actions', elements: [{ type, action_id: 'a', options: options(n) }] }] }),
+    })).json();
+    expect(await post('radio_buttons', 10)).toMatchObject({ ok: true });
+    expect(await post('radio_buttons', 11)).toEqual({ ok: false, error: 'invalid_blocks', errors: ['must have between 1 and 10 options [json-pointer:/blocks/0/elements/0/options]'] });
+    expect(await post('static_select', 100)).toMatchObject({ ok: true });
+  });
 });
