@@ -11,29 +11,50 @@ import { explainRoute, routeIssue } from './domain/routing/route-issue.js';
 import { RoutingFileError, readRoutingFile, readRunnableRoutingFile } from './routing-file.js';
 import { UsageError } from './cli-errors.js';
 import { awaitReload, runningBot, writePidFile, writeReloadStatus } from './routing-reload.js';
+import { VERSION } from './version.js';
 
-const USAGE = `Usage: frontline <command>
+/** Each command: how to call it, and what it does. `frontline <command> --help` prints its entry. */
+const COMMANDS: Array<[name: string, usage: string, what: string]> = [
+  ['start', 'start', 'run the bot (needs Slack credentials; see README "Configuration")'],
+  ['check', 'check [file] [--slack [--write-ids]]',
+    'validate a routing matrix and print it as a table; --slack also checks its channels, people and user groups in the '
+    + 'workspace (bot token), and --write-ids writes a copy with @handles and #names replaced by ids'],
+  ['explain', 'explain --category C --level L [--origin O] [--text T] [--at DATE] [--file F]',
+    'show which route an issue would take, and its deadlines if filed now (or at DATE: "2026-12-04 17:00" in the matrix\'s zone, or ISO with a zone)'],
+  ['digest', 'digest <name> [--now] [--from D --to D] [--send] [--file F]', 'print a manager digest (since its latest slot, or for a period), or send it'],
+  ['outbox', 'outbox [retry <id>... | retry --all]', 'list the Slack messages given up on, or queue them to be sent again'],
+  ['reload', 'reload', 'check ROUTING_FILE, then load it into the running bot (as SIGHUP does)'],
+  ['replay', 'replay --matrix NEW.yml [--from D --to D] [--as-of D] [--json] [--fail-if missed-increase>5%]...',
+    'what a changed routing matrix would have done to the issues filed (exit 2 when a --fail-if condition holds)'],
+  ['migrate', 'migrate', 'apply the database migrations and exit (for an init container or a release step; start also does it)'],
+  ['demo', 'demo', 'run the bot against a local Slack sandbox and print the conversation'],
+  ['help', 'help, --help', 'this message; `frontline <command> --help` for one command'],
+  ['version', '--version', 'print the version'],
+];
 
-  start                         run the bot (needs Slack credentials; see README "Configuration")
-  check [file] [--slack [--write-ids]]
-                                validate a routing matrix and print it as a table; --slack also checks its
-                                channels, people and user groups in the workspace (bot token), and --write-ids
-                                writes a copy with @handles and #names replaced by ids
-  explain --category C --level L [--origin O] [--text T] [--at DATE] [--file F]
-                                show which route an issue would take, and its deadlines if filed now
-                                (or at DATE: "2026-12-04 17:00" in the matrix's zone, or ISO with a zone)
-  digest <name> [--now] [--from D --to D] [--send]
-                                print a manager digest (since its latest slot, or for a period), or send it
-  outbox [retry <id>... | retry --all]
-                                list the Slack messages given up on, or queue them to be sent again
-  reload                        check ROUTING_FILE, then load it into the running bot (as SIGHUP does)
-  replay --matrix NEW.yml [--from D --to D] [--as-of D] [--json] [--fail-if missed-increase>5%]...
-                                what a changed routing matrix would have done to the issues filed (exit 2 when a
-                                --fail-if condition holds)
-  demo                          run the bot against a local Slack sandbox and print the conversation
-  help                          this message
-`;
+/** Wraps `text` at about 80 columns, each line indented by `indent`. */
+function wrap(text: string, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + word.length + 1 > 112) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
 
+const entry = ([, usage, what]: (typeof COMMANDS)[number]) =>
+  usage.length < 30 ? `  ${usage.padEnd(30)}${wrap(what, ' '.repeat(32)).trimStart()}` : `  ${usage}\n${wrap(what, ' '.repeat(32))}`;
+
+const USAGE = `Usage: frontline <command>\n\n${COMMANDS.map(entry).join('\n')}\n`;
+
+const commandHelp = (name: string) => {
+  const found = COMMANDS.find((c) => c[0] === name);
+  return found ? `Usage: frontline ${found[1]}\n\n${wrap(found[2], '  ')}\n` : USAGE;
+};
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -195,54 +216,111 @@ async function reload(): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [command = 'start', ...rest] = argv;
+  const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'start':
-        await start();
-        return -1; // keeps running
-      case 'check':
-        return await checkCommand(rest);
-      case 'explain':
-        explain(rest);
-        return 0;
-      case 'reload':
-        await reload();
-        return 0;
-      case 'replay': {
-        const { replayCommand } = await import('./replay-command.js');
-        return await replayCommand(rest);
-      }
-      case 'digest': {
-        const { digestCommand } = await import('./digest-command.js');
-        await digestCommand(rest);
-        return 0;
-      }
-      case 'outbox': {
-        const { outboxCommand } = await import('./outbox-command.js');
-        await outboxCommand(rest);
-        return 0;
-      }
-      case 'demo': {
-        const { runDemo } = await import('./demo.js');
-        await runDemo();
-        return 0;
-      }
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        return 0;
-      default:
-        throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    // A bare `frontline` explains itself rather than starting a bot by surprise.
+    if (!command || ['help', '--help', '-h'].includes(command)) {
+      process.stdout.write(USAGE);
+      return 0;
     }
+    if (['--version', '-v', 'version'].includes(command)) {
+      process.stdout.write(`frontline ${VERSION}\n`);
+      return 0;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(commandHelp(command));
+      return 0;
+    }
+    return await run(command, rest);
   } catch (error) {
-    return report(error);
+    return report(error, command);
+  }
+}
+
+async function run(command: string, rest: string[]): Promise<number> {
+  switch (command) {
+    case 'start':
+      parseArgs({ args: rest, options: {} });
+      await start();
+      return -1; // keeps running
+    case 'check':
+      return await checkCommand(rest);
+    case 'explain':
+      explain(rest);
+      return 0;
+    case 'reload':
+      parseArgs({ args: rest, options: {} });
+      await reload();
+      return 0;
+    case 'replay': {
+      const { replayCommand } = await import('./replay-command.js');
+      return await replayCommand(rest);
+    }
+    case 'migrate':
+      parseArgs({ args: rest, options: {} });
+      await migrate();
+      return 0;
+    case 'digest': {
+      const { digestCommand } = await import('./digest-command.js');
+      await digestCommand(rest);
+      return 0;
+    }
+    case 'outbox': {
+      const { outboxCommand } = await import('./outbox-command.js');
+      await outboxCommand(rest);
+      return 0;
+    }
+    case 'demo': {
+      parseArgs({ args: rest, options: {} });
+      const { runDemo } = await import('./demo.js');
+      await runDemo();
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"${didYouMean(command, COMMANDS.map((c) => c[0]))}\n\n${USAGE}`);
+  }
+}
+
+/** `frontline migrate`: the database's migrations, on their own, under the same lock as a start's. */
+async function migrate(): Promise<void> {
+  loadDotEnv();
+  const config = readConfig(process.env);
+  const { openDatabase } = await import('./db/client.js');
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await database.close();
+  process.stdout.write(`Migrated the ${database.kind === 'postgres' ? 'Postgres database at DATABASE_URL' : `embedded database in ${config.dataDir}`}: it is up to date.\n`);
+}
+
+/** node:util's parseArgs errors, in one line naming the option, not its error code. */
+function optionProblem(error: unknown, command: string | undefined): string | undefined {
+  const e = error as { code?: string; message?: string };
+  if (!e?.code?.startsWith('ERR_PARSE_ARGS_')) return undefined;
+  const option = /'(-[^']*)'/.exec(e.message ?? '')?.[1];
+  const help = `see frontline ${command} --help`;
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option ?? ''} for "frontline ${command}"; ${help}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return `${option ?? 'an option'} ${/argument missing/.test(e.message ?? '') ? 'needs a value' : 'takes no value'}; ${help}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `"frontline ${command}" takes no argument ${/'([^']*)'/.exec(e.message ?? '')?.[0] ?? ''}; ${help}`;
+    default:
+      return `${e.message}; ${help}`;
   }
 }
 
 /** One clear message per problem, never a stack trace (LOG_LEVEL=debug shows it). */
-function report(error: unknown): number {
+function report(error: unknown, command?: string): number {
+  const badOption = optionProblem(error, command);
+  if (badOption) {
+    process.stderr.write(`frontline: ${badOption}\n`);
+    return 1;
+  }
+  if (command === 'start') {
+    // A fatal start-up error also goes to stdout as one JSON log line, for log shippers that read only the logs.
+    const message = error instanceof RoutingFileError ? error.lines.join('; ') : (error as Error)?.message ?? String(error);
+    process.stdout.write(`${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'frontline could not start', error: message })}\n`);
+  }
   if (error instanceof RoutingFileError) {
     const count = error.lines.length;
     const summary = error.unreadable ? '' : `${count} problem${count > 1 ? 's' : ''} in the routing matrix.\n`;

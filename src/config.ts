@@ -15,6 +15,7 @@ const schema = z.object({
     .transform((url) => (url.endsWith('/') ? url : `${url}/`))
     .optional(),
   PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535).default(3000),
+  METRICS_PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: 'a postgres:// connection URL' })
@@ -39,6 +40,8 @@ export interface Config {
     timeoutMs: number;
   };
   port: number;
+  /** When set, /metrics is served on this port instead of PORT. */
+  metricsPort?: number;
   databaseUrl?: string;
   dataDir: string;
   routingFile: string;
@@ -71,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       timeoutMs: e.SLACK_TIMEOUT_MS,
     },
     port: e.PORT,
+    metricsPort: e.METRICS_PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     routingFile: e.ROUTING_FILE,

@@ -10,6 +10,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino(
     {
       level,
+      // Level names and ISO times: readable in a terminal and by any log shipper, with no pino-specific decoding.
+      formatters: { level: (label) => ({ level: label }) },
+      timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
         paths: [
           'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',

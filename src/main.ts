@@ -15,12 +15,15 @@ import { nextDueTimer } from './db/timer-store.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { readRunnableRoutingFile } from './routing-file.js';
+import { VERSION } from './version.js';
 import { reloadMatrix, type ReloadOutcome } from './routing-reload.js';
 import { InFlight } from './slack/listeners/listener-kit.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { outboxSender } from './slack/outbox-sender.js';
 import { botIdentity, type BotIdentity } from './slack/bot-identity.js';
-import { createSlackApp, fetchWithin, startSlackApp, webClientOptions } from './slack/slack-app.js';
+import { createSlackApp, fetchWithin, metricsRoute, startSlackApp, webClientOptions } from './slack/slack-app.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TIMED_OUT, within } from './time-limit.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -40,6 +43,8 @@ export interface FrontlineOptions {
 
 export interface Frontline {
   port: number;
+  /** With METRICS_PORT: where /metrics is served, apart from Slack's port. */
+  metricsPort?: number;
   ctx: AppContext;
   database: Database;
   /** Sends whatever the outbox holds now and waits for it (tests, shutdown). */
@@ -93,6 +98,9 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     ...slackDirectories(client, log, () => ctx.now()),
     kickOutbox: () => worker?.kick(),
     wakeTimersAt: (at) => alarm?.wakeBy(at),
+    // Bound late: the metrics read the context's clock.
+    observe: (issue, events) => metrics.observe(issue, events),
+    countError: (loop) => metrics.countError(loop),
   };
   const metrics = createMetrics(database.db, ctx.now);
   // How long a claimed timer or message stays with the instance that took it before others may take it over.
@@ -102,7 +110,12 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     onResult: metrics.countSend, leaseMs, sendTimeoutMs: 3 * config.slack.timeoutMs,
   });
 
-  const app = createSlackApp({ ...config.slack, identity, port: config.port, log, healthy: database.ping, metrics: metrics.registry });
+  let accepting = true;
+  const app = createSlackApp({
+    ...config.slack, identity, port: config.port, log, healthy: database.ping, accepting: () => accepting,
+    metrics: config.metricsPort === undefined ? metrics.registry : undefined,
+  });
+  const metricsServer = config.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, config.metricsPort);
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
@@ -116,16 +129,17 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     await worker!.idle();
   };
   const clock = { leaseMs, graceMs: Math.max(60_000, 3 * config.sweepIntervalMs) };
-  alarm = new TimerAlarm(() => fireDueTimers(ctx, clock), () => nextDueTimer(ctx.db, ctx.now()), ctx.now, log);
+  alarm = new TimerAlarm(() => fireDueTimers(ctx, clock), () => nextDueTimer(ctx.db, ctx.now()), ctx.now, log, () => metrics.countError('timer_alarm'));
   const sweepOnce = sweepTask(ctx, metrics, clock, alarm);
-  const sweeper = startSweeper(config.sweepIntervalMs, log, [sweepOnce]);
+  const sweeper = startSweeper(config.sweepIntervalMs, log, [sweepOnce], () => metrics.countError('sweeper'));
   worker.kick(); // whatever an earlier run left unsent
   await alarm.rearm().catch((error: unknown) => log.warn({ err: error }, 'could not arm the timer alarm; the sweep will fire timers'));
-  log.info({ port, database: database.kind, mode: config.slack.appToken ? 'socket' : 'http' }, 'frontline started');
+  log.info({ port, version: VERSION, database: database.kind, mode: config.slack.appToken ? 'socket' : 'http' }, 'frontline started');
 
   let stopping: Promise<void> | undefined;
   return {
     port,
+    metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : undefined,
     ctx,
     database,
     flush,
@@ -135,14 +149,29 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     },
     reload: () => reloadMatrix(ctx, config.routingFile),
     stop: () => (stopping ??= shutDown(log, [
+      ['stop being ready', async () => { accepting = false; }],
       ['stop taking requests', () => app.stop()],
       ['finish the requests in flight', () => inflight.drain()],
       ['stop the sweeper', () => { alarm!.stop(); return sweeper.stop(); }],
       ['finish the Slack messages being sent', () => { worker!.stop(); return worker!.idle(); }],
       ['close the database', () => database.close()],
+      ['stop serving metrics', () => closeServer(metricsServer)],
     ])),
   };
 }
+
+/** METRICS_PORT: /metrics on a port of its own, so that Slack's port need not be reachable by Prometheus, nor the reverse. */
+async function serveMetrics(registry: Metrics['registry'], port: number): Promise<Server> {
+  const route = metricsRoute(registry);
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.split('?')[0] === route.path) return void route.handler(req, res);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, () => resolve()));
+  return server;
+}
+
+const closeServer = (server: Server | undefined) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 
 /**
  * Runs the steps of a shutdown in order, each within its share of the time

@@ -52,7 +52,7 @@ export async function mayAct(ctx: AppContext, issueId: number, userId: string, a
  * no timers yet). The writes after the issue's own are independent, so they go
  * together: one round trip instead of several.
  */
-export async function storeChange(tx: Tx, change: Change, now: Date, options: { replan: boolean; stored?: 'inserted' | 'updated' }): Promise<Stored> {
+export async function storeChange(tx: Tx, change: Change, now: Date, options: { replan: boolean; stored?: 'inserted' | 'updated'; observe?: AppContext['observe'] }): Promise<Stored> {
   const plan = options.replan ? planTimers(change.issue, now) : undefined;
   const cancelOld = options.stored !== 'inserted';
   let issue = change.issue;
@@ -64,6 +64,7 @@ export async function storeChange(tx: Tx, change: Change, now: Date, options: { 
     enqueue(tx, now, ...change.messages),
     plan && replaceTimers(tx, issue, plan, { cancelOld }),
   ]);
+  options.observe?.(issue, change.events);
   if (!plan) return { issue };
   return { issue, firstDue: plan.reduce<Date | undefined>((first, t) => (!first || t.dueAt < first ? t.dueAt : first), undefined) };
 }
@@ -111,9 +112,9 @@ export async function actOnIssue(
     // Recorded only when it acts: a refused form stays open, and its corrected submission must still count.
     if (requestKey) await rememberRequest(tx, requestKey, now);
     happened = decided.events.map((e) => e.type);
-    stored = await storeChange(tx, decided, now, { replan: true });
+    stored = await storeChange(tx, decided, now, { replan: true, observe: ctx.observe });
     // A parent's reports follow it; a report that left (a reopen) leaves its parent one report less.
-    await syncReports(tx, { ...decided, issue: stored.issue }, now);
+    await syncReports(tx, { ...decided, issue: stored.issue }, now, ctx.observe);
     await parentLostReport(tx, issue, stored.issue, 'reopen', userId, now);
     return { ok: true, changed: true, issue: stored.issue };
   });

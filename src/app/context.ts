@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import type { IssueEvent } from '../domain/issue/events.js';
+import type { Issue } from '../domain/issue/issue.js';
 import type { Matrix } from '../domain/routing/matrix.js';
 import type { OwnerDirectory } from './owner-directory.js';
 import type { RequestDeadline } from './request-deadline.js';
@@ -19,4 +21,8 @@ export interface AppContext {
   wakeTimersAt?: (at: Date) => void;
   /** Set for the work of one Slack request (see request-deadline.ts); unset for background work. */
   deadline?: RequestDeadline;
+  /** Told of every event stored (metrics: times to acknowledge and resolve, missed targets). */
+  observe?: (issue: Issue, events: IssueEvent[]) => void;
+  /** Told when a background loop (sweeper, outbox, timer alarm) fails a round. */
+  countError?: (loop: string) => void;
 }

@@ -59,10 +59,10 @@ async function storeParentChange(ctx: AppContext, tx: Tx, change: Change, now: D
  * After a parent changed: its reports take its status and their agents hear
  * of it. Runs in the parent's transaction, so no report lags behind.
  */
-export async function syncReports(tx: Tx, parentChange: Change, now: Date): Promise<void> {
+export async function syncReports(tx: Tx, parentChange: Change, now: Date, observe?: AppContext['observe']): Promise<void> {
   if (parentChange.issue.reportCount === 0) return;
   for (const report of await lockReports(tx, parentChange.issue.id)) {
-    await storeChange(tx, followParent(report, parentChange, now), now, { replan: false });
+    await storeChange(tx, followParent(report, parentChange, now), now, { replan: false, observe });
   }
 }
 

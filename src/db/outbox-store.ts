@@ -151,6 +151,13 @@ export async function markFailed(db: Db | Tx, id: number, error: string, now: Da
   await db.update(outbox).set({ status: 'failed', lastError: error, failedAt: now }).where(eq(outbox.id, id));
 }
 
+/** When the oldest message that may go by `now` was queued: how far behind the outbox is. */
+export async function oldestDue(db: Db, now: Date): Promise<Date | undefined> {
+  const [row] = await db.select({ at: sql<string | null>`min(${outbox.createdAt})` }).from(outbox)
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.availableAt, now)));
+  return row?.at ? new Date(row.at) : undefined;
+}
+
 export async function pendingCount(db: Db): Promise<number> {
   const [row] = await db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending'));
   return row!.n;

@@ -116,13 +116,17 @@ export class OutboxWorker {
         for (const lane of lanes) this.start(lane);
       } catch (error) {
         this.ctx.log.error({ err: error }, 'could not claim outbox lanes; will retry at the next sweep');
+        this.ctx.countError?.('outbox');
       }
     } while (this.again && !this.stopped);
   }
 
   private start(claimed: ClaimedLane): void {
     const task = this.drain(claimed)
-      .catch((error: unknown) => this.ctx.log.error({ err: error, lane: claimed.lane }, 'outbox lane failed; its lease will hand it on'))
+      .catch((error: unknown) => {
+        this.ctx.log.error({ err: error, lane: claimed.lane }, 'outbox lane failed; its lease will hand it on');
+        this.ctx.countError?.('outbox');
+      })
       .finally(() => {
         this.active.delete(claimed.lane);
         this.kick();

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
  * Runs `tasks` every `intervalMs`. A round never overlaps the previous one, and
  * an error in one task is logged without stopping the others or the loop.
  */
-export function startSweeper(intervalMs: number, log: Logger, tasks: Array<() => void | Promise<void>>) {
+export function startSweeper(intervalMs: number, log: Logger, tasks: Array<() => void | Promise<void>>, onError: () => void = () => {}) {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
@@ -14,6 +14,7 @@ export function startSweeper(intervalMs: number, log: Logger, tasks: Array<() =>
         await task();
       } catch (error) {
         log.error({ err: error }, 'sweep task failed');
+        onError();
       }
     }
   };

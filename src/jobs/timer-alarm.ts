@@ -22,6 +22,7 @@ export class TimerAlarm {
     private readonly nextDue: () => Promise<Date | undefined>,
     private readonly now: () => Date,
     private readonly log: Logger,
+    private readonly onError: () => void = () => {},
   ) {}
 
   /** Something falls due at `at`: ring then, unless the alarm already rings earlier. */
@@ -53,6 +54,7 @@ export class TimerAlarm {
     } catch (error) {
       // The sweep will try again; the alarm re-arms at the next sweep.
       this.log.error({ err: error }, 'timer alarm failed');
+      this.onError();
     }
   }
 }

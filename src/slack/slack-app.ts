@@ -22,7 +22,10 @@ export interface SlackAppOptions {
   port: number;
   log: Logger;
   healthy: () => Promise<boolean>;
-  metrics: Registry;
+  /** False from SIGTERM on: /readyz turns 503 before the requests in flight drain. */
+  accepting: () => boolean;
+  /** Served at /metrics here, unless METRICS_PORT serves it apart (then undefined). */
+  metrics?: Registry;
 }
 
 /** fetch with a deadline, for the calls whose caller gives none (Bolt's respond(), response_url posts). */
@@ -51,23 +54,41 @@ export function webClientOptions(apiUrl: string | undefined, log: Logger, timeou
 const HEALTH_TIMEOUT_MS = 800;
 
 /** GET /healthz: 200 while the database answers (within HEALTH_TIMEOUT_MS), 503 otherwise. */
-function healthRoute(healthy: () => Promise<boolean>) {
+function healthRoute(path: string, healthy: () => Promise<boolean>, accepting: () => boolean = () => true) {
   return {
-    path: '/healthz',
+    path,
     method: ['GET'],
     handler: async (_req: IncomingMessage, res: ServerResponse) => {
-      const ok = (await within(healthy().catch(() => false), HEALTH_TIMEOUT_MS)) === true;
+      const open = accepting();
+      const ok = open && (await within(healthy().catch(() => false), HEALTH_TIMEOUT_MS)) === true;
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok, database: ok ? 'up' : 'down' }));
+      res.end(JSON.stringify({ ok, database: ok || !open ? (open ? 'up' : 'not asked') : 'down', ...(open ? {} : { stopping: true }) }));
     },
   };
+}
+
+/**
+ * The probes an orchestrator needs. /livez: the process answers (restart it if
+ * not). /readyz: send it requests (the database answers and it is not
+ * stopping). /healthz is /readyz under its older name.
+ */
+function probeRoutes(healthy: () => Promise<boolean>, accepting: () => boolean) {
+  const live = {
+    path: '/livez',
+    method: ['GET'],
+    handler: (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    },
+  };
+  return [live, healthRoute('/readyz', healthy, accepting), healthRoute('/healthz', healthy, accepting)];
 }
 
 /** Prometheus scrapes time out at 10 s by default; the gauges read the database. */
 const METRICS_TIMEOUT_MS = 5_000;
 
 /** GET /metrics: Prometheus text format. */
-function metricsRoute(registry: Registry) {
+export function metricsRoute(registry: Registry) {
   return {
     path: '/metrics',
     method: ['GET'],
@@ -95,7 +116,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     logger: slackLogger(options.log),
     clientOptions: webClientOptions(options.apiUrl, options.log, options.timeoutMs),
   };
-  const customRoutes = [healthRoute(options.healthy), metricsRoute(options.metrics)];
+  const customRoutes = [...probeRoutes(options.healthy, options.accepting), ...(options.metrics ? [metricsRoute(options.metrics)] : [])];
   if (options.appToken) {
     return new App({
       ...common,

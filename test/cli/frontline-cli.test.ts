@@ -20,6 +20,36 @@ function frontline(args: string[], env: Record<string, string> = {}): Promise<{ 
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
+describe('the frontline command itself', () => {
+  it('prints its help when run bare, rather than starting a bot', async () => {
+    const { code, stdout } = await frontline([]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: frontline <command>\n/);
+    expect(stdout).toContain('  migrate                       apply the database migrations and exit');
+  });
+
+  it('prints its version, and each command its own help', async () => {
+    const version = JSON.parse((await import('node:fs')).readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+    expect(await frontline(['--version'])).toMatchObject({ code: 0, stdout: `frontline ${version}\n` });
+    const help = await frontline(['replay', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: frontline replay --matrix NEW\.yml/);
+  });
+
+  it('names an unknown option or a missing value in one line', async () => {
+    expect(await frontline(['explain', '--bogus'])).toMatchObject({ code: 1, stderr: 'frontline: unknown option --bogus for "frontline explain"; see frontline explain --help\n' });
+    expect(await frontline(['explain', '--category'])).toMatchObject({ code: 1, stderr: 'frontline: --category <value> needs a value; see frontline explain --help\n' });
+    expect(await frontline(['start', '--port', '1'])).toMatchObject({ code: 1, stderr: 'frontline: unknown option --port for "frontline start"; see frontline start --help\n' });
+  });
+
+  it('migrates a database on its own and exits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'frontline-migrate-'));
+    const { code, stdout } = await frontline(['migrate'], { DATA_DIR: dir });
+    expect(code).toBe(0);
+    expect(stdout).toBe(`Migrated the embedded database in ${dir}: it is up to date.\n`);
+  }, 30_000);
+});
+
 describe('frontline check', () => {
   it('prints the matrix as category x level -> team, channel and targets', async () => {
     const { code, stdout } = await frontline(['check', EXAMPLE]);

@@ -48,11 +48,13 @@ describe('frontline start', () => {
 });
 
 describe('checking the Slack tokens at start', () => {
-  it('stops in one line when Slack refuses the token', async () => {
-    expect(await run(['start'], join(dataDir, 'bad-token'), { SLACK_BOT_TOKEN: 'xoxb-revoked' })).toEqual({
-      code: 1,
-      text: 'frontline: Slack refused SLACK_BOT_TOKEN (invalid_auth): check the token on the app\'s "OAuth & Permissions" page.\n',
-    });
+  it('stops in one line when Slack refuses the token, and logs it as one JSON line too', async () => {
+    const { code, text } = await run(['start'], join(dataDir, 'bad-token'), { SLACK_BOT_TOKEN: 'xoxb-revoked' });
+    expect(code).toBe(1);
+    const lines = text.trimEnd().split('\n').sort();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('frontline: Slack refused SLACK_BOT_TOKEN (invalid_auth): check the token on the app\'s "OAuth & Permissions" page.');
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'fatal', msg: 'frontline could not start', error: expect.stringContaining('Slack refused SLACK_BOT_TOKEN') });
   });
 
   it('stops in one line when Slack refuses the app token in Socket Mode', async () => {
