@@ -26,6 +26,9 @@ const COMMANDS: Array<[name: string, usage: string, what: string]> = [
   ['reload', 'reload', 'check ROUTING_FILE, then load it into the running bot (as SIGHUP does)'],
   ['replay', 'replay --matrix NEW.yml [--from D --to D] [--as-of D] [--json] [--fail-if missed-increase>5%]...',
     'what a changed routing matrix would have done to the issues filed (exit 2 when a --fail-if condition holds)'],
+  ['forget', 'forget --customer-ref REF | --issue ESC-n',
+    'erase a customer\'s text (summary, details, reference, notes) from their issues, keeping the figures, and record it'],
+  ['export', 'export [--from D] [--to D] [--format csv|json]', 'print the issues filed in a period with their timelines'],
   ['migrate', 'migrate', 'apply the database migrations and exit (for an init container or a release step; start also does it)'],
   ['demo', 'demo', 'run the bot against a local Slack sandbox and print the conversation'],
   ['help', 'help, --help', 'this message; `frontline <command> --help` for one command'],
@@ -255,6 +258,16 @@ async function run(command: string, rest: string[]): Promise<number> {
     case 'replay': {
       const { replayCommand } = await import('./replay-command.js');
       return await replayCommand(rest);
+    }
+    case 'forget': {
+      const { forgetCommand } = await import('./data-commands.js');
+      await forgetCommand(rest);
+      return 0;
+    }
+    case 'export': {
+      const { exportCommand } = await import('./data-commands.js');
+      await exportCommand(rest);
+      return 0;
     }
     case 'migrate':
       parseArgs({ args: rest, options: {} });

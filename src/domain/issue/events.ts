@@ -42,6 +42,8 @@ interface EventDetails {
   report_linked: { report: string; via: LinkVia; origin: string; agent: string };
   unlinked: { parent: string; via: UnlinkVia };
   report_unlinked: { report: string; via: UnlinkVia };
+  /** `frontline forget`: the customer's text was erased from the issue, its figures kept. */
+  erased: { fields: string[] };
   /** On a parent: its reports crossed the team's outage threshold, and its level was raised. */
   outage: { reports: number; withinMs: number; fromLevel: string; toLevel: string };
 }

@@ -38,6 +38,7 @@ function describe(e: TimelineEvent): string {
     case 'linked': return `became a report of ${str(d.parent)} (${LINKED_VIA[String(d.via)] ?? str(d.via)}${e.actor ? `, ${who(e.actor)}` : ''})`;
     case 'report_linked': return `${str(d.report)} joined as a report, from ${mentionUser(String(d.agent))} via ${str(d.origin)}`;
     case 'unlinked': return `left ${str(d.parent)}'s swarm (${str(d.via)}${e.actor ? `, ${who(e.actor)}` : ''})`;
+    case 'erased': return 'the customer\'s text was erased (frontline forget); the figures are kept';
     case 'report_unlinked': return `${str(d.report)} is no longer a report of this issue (${str(d.via)})`;
     case 'outage': return `flagged as a probable outage: ${str(d.reports)} reports within ${formatMs(Number(d.withinMs))}; level ${str(d.fromLevel)} → ${str(d.toLevel)}`;
     default: return escapeMrkdwn(e.type);
