@@ -9,6 +9,7 @@ import type { Matrix } from './domain/routing/matrix.js';
 import { OutboxWorker } from './jobs/outbox-worker.js';
 import { fireDueTimers } from './app/fire-timers.js';
 import { digestSender } from './app/send-digests.js';
+import { retentionTask } from './app/apply-retention.js';
 import { startSweeper } from './jobs/sweeper.js';
 import { TimerAlarm } from './jobs/timer-alarm.js';
 import { nextDueTimer } from './db/timer-store.js';
@@ -212,6 +213,7 @@ function slackDirectories(client: WebClient, log: Logger, now: () => Date): Pick
  */
 function sweepTask(ctx: AppContext, metrics: Metrics, clock: { leaseMs: number; graceMs: number }, alarm: TimerAlarm) {
   const sendDueDigests = digestSender(ctx, clock.graceMs);
+  const applyRetention = retentionTask(ctx);
   let prunedAt = 0;
   return async () => {
     const done = metrics.timeSweep();
@@ -221,6 +223,7 @@ function sweepTask(ctx: AppContext, metrics: Metrics, clock: { leaseMs: number; 
       ctx.kickOutbox();
       // Timers other instances planned since the last sweep: wake for them too.
       await alarm.rearm();
+      await applyRetention();
       if (ctx.now().getTime() - prunedAt > HOUR_MS) {
         prunedAt = ctx.now().getTime();
         await forgetOldRequests(ctx.db, new Date(prunedAt - 24 * HOUR_MS));

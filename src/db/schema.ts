@@ -217,5 +217,12 @@ export const outboxLanes = pgTable(
   (t) => [index('outbox_lanes_due_idx').on(t.availableAt).where(sql`${t.availableAt} is not null`)],
 );
 
+/** Daily jobs (retention), one row per job and UTC day: inserting it claims that day's run across instances. */
+export const dailyJobs = pgTable('daily_jobs', {
+  job: text('job').notNull(),
+  day: text('day').notNull(),
+  ranAt: at('ran_at').notNull(),
+}, (t) => [uniqueIndex('daily_jobs_key').on(t.job, t.day)]);
+
 export type IssueRow = typeof issues.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;

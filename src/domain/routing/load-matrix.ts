@@ -411,5 +411,10 @@ function build(file: MatrixFile): Matrix {
     teams,
     routes,
     digests: file.digests.map((d) => ({ ...d, timezone: d.timezone ?? file.timezone })),
+    retention: {
+      ...(file.retention?.resolved_issues ? { resolvedIssuesMs: wallMs(file.retention.resolved_issues) } : {}),
+      ...(file.retention?.outbox ? { outboxMs: wallMs(file.retention.outbox) } : {}),
+      ...(file.retention?.events ? { eventsMs: wallMs(file.retention.events) } : {}),
+    },
   };
 }

@@ -151,6 +151,12 @@ export const matrixSchema = z.strictObject({
   teams: named(team).refine((t) => Object.keys(t).length > 0, { error: 'define at least one team' }),
   routes: z.array(route).min(1, { error: 'define at least one route' }),
   digests: z.array(digest).default([]),
+  /** How long customer data is kept; absent, forever. Applied once a day. */
+  retention: z.strictObject({
+    resolved_issues: duration.optional(),
+    outbox: duration.optional(),
+    events: duration.optional(),
+  }).optional(),
 });
 
 export type MatrixFile = z.output<typeof matrixSchema>;

@@ -13,6 +13,8 @@ export interface Matrix {
   teams: Record<string, Team>;
   routes: Route[];
   digests: Digest[];
+  /** Wall-clock ages after which data is deleted, once a day; each absent means keep forever. */
+  retention: { resolvedIssuesMs?: number; outboxMs?: number; eventsMs?: number };
 }
 
 export interface Level {
