@@ -34,9 +34,30 @@ interface LocalDay {
   day: number;
 }
 
+/**
+ * Time-zone arithmetic (TZDate, Intl underneath) is the costly part of every
+ * deadline: a replay of 100,000 issues walks millions of days. The local day of
+ * an instant is cached per zone and quarter hour (every zone's offset is a
+ * multiple of 15 minutes, so a quarter hour never straddles local midnight), and
+ * a calendar's open intervals per local day are cached per calendar. Both caches
+ * are bounded; their entries never go stale (a calendar's days do not change).
+ */
+const CACHE_LIMIT = 50_000;
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const localDays = new Map<string, LocalDay>();
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 function localDayOf(instant: Date, timezone: string): LocalDay {
+  const key = `${timezone}|${Math.floor(instant.getTime() / QUARTER_HOUR_MS)}`;
+  const cached = localDays.get(key);
+  if (cached) return cached;
   const local = new TZDate(instant.getTime(), timezone);
-  return { year: local.getFullYear(), month: local.getMonth(), day: local.getDate() };
+  return remember(localDays, key, { year: local.getFullYear(), month: local.getMonth(), day: local.getDate() });
 }
 
 function shiftDay(d: LocalDay, by: 1 | -1): LocalDay {
@@ -53,14 +74,30 @@ function instantAt(d: LocalDay, minutes: number, timezone: string): Date {
   return new Date(new TZDate(d.year, d.month, d.day, 0, minutes, timezone).getTime());
 }
 
-/** The open intervals of one local day, as instants (DST-correct: built from local times). */
+/** Open intervals per local day, per calendar content: issues' snapshots hold equal calendars as separate objects. */
+const dayCaches = new Map<string, Map<string, Array<[Date, Date]>>>();
+const cacheOf = new WeakMap<Calendar, Map<string, Array<[Date, Date]>>>();
+
+function dayCache(calendar: Calendar): Map<string, Array<[Date, Date]>> {
+  let cache = cacheOf.get(calendar);
+  if (cache) return cache;
+  const key = JSON.stringify([calendar.timezone, calendar.week, calendar.holidays]);
+  cache = dayCaches.get(key) ?? remember(dayCaches, key, new Map());
+  cacheOf.set(calendar, cache);
+  return cache;
+}
+
+/** The open intervals of one local day, as instants (DST-correct: built from local times); open days only. */
 function openIntervals(calendar: Calendar, d: LocalDay): Array<[Date, Date]> {
-  if (calendar.holidays.includes(isoDay(d))) return [];
+  const iso = isoDay(d);
+  const cache = dayCache(calendar);
+  const cached = cache.get(iso);
+  if (cached) return cached;
   const weekday = new Date(Date.UTC(d.year, d.month, d.day)).getUTCDay();
-  return (calendar.week[weekday] ?? []).map(([from, to]) => [
-    instantAt(d, from, calendar.timezone),
-    instantAt(d, to, calendar.timezone),
-  ]);
+  const intervals: Array<[Date, Date]> = calendar.holidays.includes(iso) ? [] : (calendar.week[weekday] ?? [])
+    .map(([from, to]): [Date, Date] => [instantAt(d, from, calendar.timezone), instantAt(d, to, calendar.timezone)])
+    .filter(([from, to]) => to > from);
+  return remember(cache, iso, intervals);
 }
 
 export function hasOpenHours(calendar: Calendar): boolean {
@@ -71,7 +108,7 @@ export function hasOpenHours(calendar: Calendar): boolean {
 function* openDaysFrom(calendar: Calendar, start: Date, direction: 1 | -1 = 1): Generator<Array<[Date, Date]>> {
   let day = localDayOf(start, calendar.timezone);
   for (let i = 0; i < SEARCH_LIMIT_DAYS; i++, day = shiftDay(day, direction)) {
-    const intervals = openIntervals(calendar, day).filter(([from, to]) => to > from);
+    const intervals = openIntervals(calendar, day);
     if (intervals.length) yield intervals;
   }
   throw new Error(`calendar "${calendar.name}" has no open hours`);
@@ -104,7 +141,7 @@ function atFraction(intervals: Array<[Date, Date]>, fraction: number): Date {
     if (remaining <= length) return new Date(from.getTime() + remaining);
     remaining -= length;
   }
-  return intervals[intervals.length - 1]![1];
+  return new Date(intervals[intervals.length - 1]![1].getTime());
 }
 
 /**
@@ -125,13 +162,14 @@ function addWorkingDays(calendar: Calendar, start: Date, days: number): Date {
         0,
       );
       fraction = before / totalOpen(intervals);
-      if (fraction === 0 && days === 1) return close;
+      if (fraction === 0 && days === 1) return new Date(close.getTime());
       counted = 1;
       if (fraction === 0) days -= 1; // the first day is consumed whole
       continue;
     }
     counted++;
-    if (counted > days) return fraction === 0 ? close : atFraction(intervals, fraction);
+    // Copies: the day's intervals are cached and shared.
+    if (counted > days) return fraction === 0 ? new Date(close.getTime()) : atFraction(intervals, fraction);
   }
   throw new Error('unreachable');
 }

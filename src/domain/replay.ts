@@ -1,6 +1,6 @@
 import { addOpenTime, openTimeBetween, type Calendar } from './calendar.js';
 import type { Level, Matrix } from './routing/matrix.js';
-import { routeIssue } from './routing/route-issue.js';
+import { routeOnly } from './routing/route-issue.js';
 
 /**
  * Replaying history against a changed routing matrix: every issue filed in a
@@ -86,7 +86,7 @@ export function judge(issue: HistoricIssue, level: Level, calendar: Calendar, no
 /** One issue through the new matrix. */
 export function replayIssue(matrix: Matrix, issue: HistoricIssue, now: Date): ReplayedIssue {
   const facts = { category: issue.category, level: issue.chosenLevel, origin: issue.origin, summary: issue.summary, details: issue.details };
-  const { snapshot } = routeIssue(matrix, facts, issue.filedAt);
+  const snapshot = routeOnly(matrix, facts);
   const route = matrix.routes[snapshot.routeIndex];
   return {
     issue,

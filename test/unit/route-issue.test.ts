@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainRoute, routeIssue } from '../../src/domain/routing/route-issue.js';
+import { explainRoute, routeIssue, routeOnly } from '../../src/domain/routing/route-issue.js';
 import { EXAMPLE_ROUTING, matrixFrom } from '../support/harness.js';
 
 const matrix = matrixFrom(EXAMPLE_ROUTING);
@@ -46,5 +46,22 @@ describe('routing', () => {
     expect(checks.map((c) => [c.route.index, c.matched])).toEqual([[0, false], [1, false], [2, true]]);
     expect(checks[0]!.reasons).toEqual(['category billing is not in [legal]']);
     expect(checks[2]!.reasons).toEqual(['category billing is in [billing]', 'origin twitter is in [twitter, facebook, instagram]']);
+  });
+});
+
+describe('routing in bulk (replay)', () => {
+  it('takes the same route as routing with reasons, for every category, level and origin, with and without matching text', () => {
+    const matrix = matrixFrom(EXAMPLE_ROUTING);
+    const at = new Date('2026-11-23T10:00:00Z');
+    for (const category of Object.keys(matrix.categories)) {
+      for (const level of Object.keys(matrix.levels)) {
+        for (const origin of matrix.origins) {
+          for (const summary of ['Refund please', 'Customer will call an ATTORNEY']) {
+            const facts = { category, level, origin, summary, details: null };
+            expect(routeOnly(matrix, facts), `${category} ${level} ${origin} ${summary}`).toEqual(routeIssue(matrix, facts, at).snapshot);
+          }
+        }
+      }
+    }
   });
 });

@@ -79,10 +79,30 @@ export function routeIssue(matrix: Matrix, facts: IssueFacts, filedAt: Date): Ro
 /** Routes an issue and says why: the matching route's check, for the timeline. Each route is tried once. */
 export function routeWithReasons(matrix: Matrix, facts: IssueFacts, filedAt: Date): { routed: RoutedIssue; route: RouteCheck } {
   const check = explainRoute(matrix, facts).at(-1)!;
-  const { route } = check;
+  const snapshot = snapshotOf(matrix, facts, check.route);
+  const { level, calendar } = snapshot;
+  return {
+    routed: { snapshot, ackDueAt: addOpenTime(calendar, filedAt, level.ack), resolveDueAt: addOpenTime(calendar, filedAt, level.resolve) },
+    route: check,
+  };
+}
+
+/** The first route that matches, without reasons or deadlines: routing in bulk (replay). */
+export function routeOnly(matrix: Matrix, facts: IssueFacts): IssueSnapshot {
+  const text = `${facts.summary}\n${facts.details ?? ''}`;
+  const route = matrix.routes.find((r) => {
+    const w = r.when;
+    if (!w) return true;
+    return (!w.category || w.category.includes(facts.category)) && (!w.level || w.level.includes(facts.level))
+      && (!w.origin || w.origin.includes(facts.origin)) && (!w.text || w.text.matches(text));
+  })!;
+  return snapshotOf(matrix, facts, route);
+}
+
+function snapshotOf(matrix: Matrix, facts: IssueFacts, route: Route): IssueSnapshot {
   const level = matrix.levels[route.level ?? facts.level]!;
   const calendar = matrix.calendars[level.calendar]!;
-  const snapshot: IssueSnapshot = {
+  return {
     routeIndex: route.index,
     category: matrix.categories[facts.category]!,
     level,
@@ -91,9 +111,5 @@ export function routeWithReasons(matrix: Matrix, facts: IssueFacts, filedAt: Dat
     team: matrix.teams[route.team]!,
     cc: route.cc,
     nudges: matrix.nudges,
-  };
-  return {
-    routed: { snapshot, ackDueAt: addOpenTime(calendar, filedAt, level.ack), resolveDueAt: addOpenTime(calendar, filedAt, level.resolve) },
-    route: check,
   };
 }

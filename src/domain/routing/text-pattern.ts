@@ -9,8 +9,10 @@ import { RE2JS } from 're2js';
  */
 export interface TextPattern {
   source: string;
-  /** The first match in `text`, case-insensitively, or null. */
+  /** The first match in `text`, case-insensitively, or null: for the reasons a route matched. */
   firstMatch(text: string): string | null;
+  /** Whether `text` matches: a fraction of firstMatch's cost, for routing in bulk (replay). */
+  matches(text: string): boolean;
 }
 
 /** Compiles a pattern, or throws with RE2's reason (e.g. "invalid or unsupported Perl syntax: `(?=`"). */
@@ -22,5 +24,6 @@ export function compileTextPattern(source: string): TextPattern {
       const matcher = pattern.matcher(text);
       return matcher.find() ? matcher.group() : null;
     },
+    matches: (text) => pattern.test(text),
   };
 }
