@@ -1,24 +1,15 @@
 import { Cron } from 'croner';
 
-/** Windows searched backwards for a digest's slots: a day, a week, a month, a year. */
-const WINDOWS_MS = [1, 8, 32, 367].map((days) => days * 24 * 60 * 60 * 1000);
-
 /**
  * The latest scheduled slot at or before `now`, and the one before it (the
  * start of the period the latest slot covers), in the digest's own time zone.
  */
 export function lastSlots(schedule: string, timezone: string, now: Date): { latest?: Date; previous?: Date } {
-  const cron = new Cron(schedule, { timezone, paused: true });
-  for (const window of WINDOWS_MS) {
-    const runs: Date[] = [];
-    for (let t = cron.nextRun(new Date(now.getTime() - window)); t && t <= now; t = cron.nextRun(t)) {
-      runs.push(t);
-      if (runs.length > 2) runs.shift();
-    }
-    if (runs.length === 2) return { previous: runs[0], latest: runs[1] };
-    if (runs.length === 1 && window === WINDOWS_MS.at(-1)) return { latest: runs[0] };
-  }
-  return {};
+  // croner's previousRuns looks strictly before its reference (in whole seconds), most recent first: the
+  // reference is the start of the next second, so that a slot at `now` counts and none after it does.
+  const nextSecond = new Date(Math.floor(now.getTime() / 1000) * 1000 + 1000);
+  const [latest, previous] = new Cron(schedule, { timezone, paused: true }).previousRuns(2, nextSecond);
+  return { ...(latest ? { latest } : {}), ...(previous ? { previous } : {}) };
 }
 
 export type SlotDecision =
