@@ -46,6 +46,8 @@ export interface HarnessOptions {
   log?: Logger;
   /** A database the test provides (a throwaway Postgres), instead of a fresh one. */
   databaseUrl?: string;
+  /** A PGlite DATA_DIR the test provides (and keeps): PGlite even on a Postgres run. */
+  dataDir?: string;
 }
 
 /**
@@ -56,8 +58,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = await new SlackSandbox().start();
   const matrix = matrixFrom(options.routing ?? EXAMPLE_ROUTING);
   seedWorkspace(slack, matrix, options.groups ?? { S0TRIAGE: ['U0TESS', 'U0TOM'] });
-  const database = options.databaseUrl ? { url: options.databaseUrl, template: undefined, drop: async () => {} } : await freshDatabase();
-  const dataDir = options.persistent ? mkdtempSync(join(tmpdir(), 'frontline-test-')) : undefined;
+  const provided = options.databaseUrl || options.dataDir;
+  const database = provided ? { url: options.databaseUrl, template: undefined, drop: async () => {} } : await freshDatabase();
+  const dataDir = options.dataDir ?? (options.persistent ? mkdtempSync(join(tmpdir(), 'frontline-test-')) : undefined);
   const config = readConfig({
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: options.socketMode ? undefined : slack.signingSecret,
@@ -95,7 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await harness.app.stop();
       await slack.stop();
       await database.drop();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return harness;
