@@ -3,7 +3,7 @@ import type { SandboxMessage } from '../../src/sandbox/slack-server.js';
 import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import { testClock } from '../support/clock.js';
 import { EXAMPLE_ROUTING, startHarness, type Harness } from '../support/harness.js';
-import { eventTypes, issueByKey, postedCard } from '../support/queries.js';
+import { eventTypes, issueByKey, postedCard, askCustomer } from '../support/queries.js';
 
 // A 24x7 level with short targets, so that the whole chain plays out in a few sweeps of the test clock.
 const ROUTING = EXAMPLE_ROUTING.replace(
@@ -79,7 +79,7 @@ describe('nudges and tiered escalation', () => {
 
     // Waiting from 11:40 to 12:10: the 30 paused minutes move the target to 12:30.
     await at(100);
-    await h.driver.click('U0BEN', card, 'issue_wait');
+    await askCustomer(h, 'U0BEN', card);
     await h.slack.waitFor('waiting', async () => (await issueByKey(h, key))!.status === 'waiting');
     await at(125);
     expect(dmsAbout('U0LEAD', key)).toHaveLength(0);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENTS } from '../../src/sandbox/workspace.js';
 import { MINUTE, testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { answerToClick, eventTypes, fileQuick, issueByKey } from '../support/queries.js';
+import { answerToClick, eventTypes, fileQuick, issueByKey, askCustomer } from '../support/queries.js';
 
 /**
  * Each test files its own issues and finds them by the key the agent was given.
@@ -128,7 +128,7 @@ describe('refusals through Slack', () => {
     await h.slack.waitFor('unclaim refused', () => ephemeralsTo('U0CLEO').slice(earlier).length === 1);
     expect(ephemeralsTo('U0CLEO').slice(earlier)[0]!.args.text).toBe(`:no_entry: Only its claimer <@U0ANNA> or the team's owners (<@U0ANNA>, <@U0BEN>) may unclaim ${key}.`);
 
-    await h.driver.click('U0ANNA', card, 'issue_wait');
+    await askCustomer(h, 'U0ANNA', card);
     await h.slack.waitFor('waiting', async () => (await issueByKey(h, key))!.status === 'waiting');
     await h.slack.waitFor('card shows Resume', () => JSON.stringify(card.blocks).includes('issue_resume'));
     expect(await answerToClick(h, 'U0CLEO', card, 'issue_resume')).toBe(`:no_entry: Only its claimer <@U0ANNA>, the team's owners (<@U0ANNA>, <@U0BEN>) or the agent who escalated it (<@U0ALEX>) may resume ${key}.`);

@@ -3,7 +3,7 @@ import type { SandboxMessage } from '../../src/sandbox/slack-server.js';
 import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import { testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { clickWhenShown, eventTypes, issueByKey, postedCard } from '../support/queries.js';
+import { clickWhenShown, eventTypes, issueByKey, postedCard, askCustomer } from '../support/queries.js';
 
 /**
  * Defects found when Frontline was tried as a new user would, each driven
@@ -112,10 +112,10 @@ describe('replayed clicks and forms', () => {
     expect((await eventTypes(h, (await issueByKey(h, key))!.id)).filter((e) => e === 'unclaimed')).toHaveLength(1);
   });
 
-  it('does not act again when a Waiting click is replayed after the issue resumed', async () => {
+  it('does not act again when a Waiting form is replayed after the issue resumed', async () => {
     const { card, key } = await file(h, 'billing medium Replay waiting', 'C0BILLING');
     await claimBy(h, card, key, 'U0ANNA');
-    const waiting = await clickWhenShown(h, 'U0ANNA', card, 'issue_wait');
+    const waiting = await askCustomer(h, 'U0ANNA', card);
     await h.slack.waitFor('waiting', async () => (await statusOf(h, key)) === 'waiting');
     await h.driver.reply('U0ANNA', card, 'resume');
     await h.slack.waitFor('resumed', async () => (await statusOf(h, key)) === 'claimed');

@@ -3,7 +3,7 @@ import type { SandboxMessage } from '../../src/sandbox/slack-server.js';
 import { AGENTS } from '../../src/sandbox/workspace.js';
 import { testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { answerToClick, cardsIn, eventTypes, fileQuick, issueByKey } from '../support/queries.js';
+import { answerToClick, cardsIn, eventTypes, fileQuick, issueByKey, askCustomer } from '../support/queries.js';
 
 /**
  * The deadlines asserted here depend on the weekday and the hour (office
@@ -110,14 +110,16 @@ describe('waiting on the customer', () => {
   it('resumes when the agent answers by DM with the issue key, or clicks Resume', async () => {
     const { h } = app;
     const { card, key } = await fileAndClaim(h, 'delivery easy Parcel held at depot', 'C0DELIVERY', 'U0DORA');
-    await h.driver.click('U0DORA', card, 'issue_wait');
+    await askCustomer(h, 'U0DORA', card, 'When can they collect it?');
     await h.slack.waitFor('waiting', async () => (await issueByKey(h, key))!.status === 'waiting');
+    // The button asks what to ask, and the agent is asked exactly that.
+    await h.slack.waitFor('the question reaches the agent', () => h.slack.dmsTo(AGENTS.phone).find((m) => names(m.text, key) && m.text.includes('When can they collect it?')));
     const dm = h.slack.dmChannelOf(AGENTS.phone);
     await h.driver.say(AGENTS.phone, dm, `Re ${key.toLowerCase()}: customer will collect on Friday`);
     await h.slack.waitFor('resumed by DM', async () => (await issueByKey(h, key))!.status === 'claimed');
     await h.slack.waitFor('card offers waiting again', () => JSON.stringify(card.blocks).includes('issue_wait'));
 
-    await h.driver.click('U0DORA', card, 'issue_wait');
+    await askCustomer(h, 'U0DORA', card, 'Is Friday still fine?');
     await h.slack.waitFor('waiting again', async () => (await issueByKey(h, key))!.status === 'waiting');
     const asked = await h.slack.waitFor('second request', () => h.slack.dmsTo(AGENTS.phone).filter((m) => names(m.text, key)).at(1));
     await h.driver.click(AGENTS.phone, asked, 'issue_resume');

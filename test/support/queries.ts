@@ -49,3 +49,17 @@ export async function fileQuick(h: Harness, text: string, channel: string, agent
   if (!key) throw new Error(`not filed: ${JSON.stringify(reply.body)}`);
   return { key, card: await postedCard(h, channel, key), reply };
 }
+
+/**
+ * Waiting on the customer from the card: the button opens a form asking what to
+ * ask the customer, and submitting it pauses the issue. Returns the submission.
+ */
+export async function askCustomer(h: Harness, user: string, card: SandboxMessage, question = 'Which order number is it?') {
+  const earlier = new Set(h.slack.views.keys());
+  await clickWhenShown(h, user, card, 'issue_wait');
+  const view = await h.slack.waitFor(`${user}'s question form`, () => {
+    const open = h.slack.openViewOf(user);
+    return open && !earlier.has(open.id) && open;
+  });
+  return h.driver.submit(user, { reason: question }, { view });
+}

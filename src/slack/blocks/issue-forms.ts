@@ -9,6 +9,7 @@ import { context, plain, type Blocks } from './kit.js';
 export const RESOLVE_MODAL = 'resolve_modal';
 export const REROUTE_MODAL = 'reroute_modal';
 export const REOPEN_MODAL = 'reopen_modal';
+export const WAIT_MODAL = 'wait_modal';
 export const NOTE_BLOCK = 'note';
 export const NOTE_MAX = 3000;
 export const TEAM_BLOCK = 'team';
@@ -65,4 +66,11 @@ export function rerouteModal(issue: Issue, matrix: Matrix): View {
 /** Reopen: the agent says what the customer still sees. */
 export function reopenModal(issue: Issue): View {
   return issueForm(issue, REOPEN_MODAL, 'Reopen', [textInput(REASON_BLOCK, 'What does the customer still see?', REASON_MAX)]);
+}
+
+/** Waiting on the customer: what the agent should ask them (the agent gets it word for word). */
+export function waitModal(issue: Issue): View {
+  return issueForm(issue, WAIT_MODAL, 'Ask', [
+    textInput(REASON_BLOCK, 'What should the agent ask the customer?', REASON_MAX, 'The agent is asked this word for word; the resolution clock pauses until they answer.'),
+  ]);
 }

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { mayAct, type IssueOutcome } from '../../../app/act-on-issue.js';
 import { claimIssue, unclaimIssue } from '../../../app/claim-issue.js';
 import type { AppContext } from '../../../app/context.js';
-import { resumeIssue, waitOnCustomer } from '../../../app/wait-on-customer.js';
+import { resumeIssue } from '../../../app/wait-on-customer.js';
 import { linkPermission, unlink } from '../../../app/swarms.js';
 import { LINK_ACTION, linkModal, offersLink, UNDO_LINK_ACTION } from '../../blocks/swarm-messages.js';
 import { findIssue } from '../../../db/issue-store.js';
@@ -11,7 +11,7 @@ import { refuse } from '../../../domain/issue/rules.js';
 import type { Issue } from '../../../domain/issue/issue.js';
 import type { Refusal } from '../../../domain/issue/rules.js';
 import { ACTION } from '../../blocks/issue-card.js';
-import { reopenModal, rerouteModal, resolveModal } from '../../blocks/issue-forms.js';
+import { reopenModal, rerouteModal, resolveModal, waitModal } from '../../blocks/issue-forms.js';
 import { issueButtonPayload } from '../../payloads.js';
 import { lateAnswer, SORRY, type ListenerDeps } from '../listener-kit.js';
 import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
@@ -50,7 +50,6 @@ function onButton(app: App, ctx: AppContext, actionId: string, run: (ctx: AppCon
 export function registerIssueButtons({ app, ctx }: ListenerDeps): void {
   onButton(app, ctx, ACTION.claim, (c, click) => claimIssue(c, click, 'button'));
   onButton(app, ctx, ACTION.unclaim, (c, click) => unclaimIssue(c, click));
-  onButton(app, ctx, ACTION.wait, (c, click) => waitOnCustomer(c, click, null));
   onButton(app, ctx, ACTION.resume, (c, click) => resumeIssue(c, click, 'button'));
   onButton(app, ctx, UNDO_LINK_ACTION, (c, click) => unlink(c, click, 'undo'));
   onButton(app, ctx, LINK_ACTION, async (c, { issueId, userId, triggerId }) => {
@@ -64,7 +63,7 @@ export function registerIssueButtons({ app, ctx }: ListenerDeps): void {
     await app.client.views.open({ trigger_id: triggerId, view: linkModal(issue, candidates) });
   });
 
-  const withForm = (action: 'resolve' | 'reroute' | 'reopen', view: (issue: Issue) => Parameters<typeof app.client.views.open>[0]['view']) =>
+  const withForm = (action: 'resolve' | 'reroute' | 'reopen' | 'wait', view: (issue: Issue) => Parameters<typeof app.client.views.open>[0]['view']) =>
     async (c: AppContext, { issueId, userId, triggerId }: Click) => {
       const allowed = await mayAct(c, issueId, userId, action);
       if (!allowed.ok) return allowed;
@@ -73,4 +72,5 @@ export function registerIssueButtons({ app, ctx }: ListenerDeps): void {
   onButton(app, ctx, ACTION.resolve, withForm('resolve', resolveModal));
   onButton(app, ctx, ACTION.reroute, withForm('reroute', (issue) => rerouteModal(issue, ctx.matrix)));
   onButton(app, ctx, ACTION.reopen, withForm('reopen', reopenModal));
+  onButton(app, ctx, ACTION.wait, withForm('wait', waitModal));
 }

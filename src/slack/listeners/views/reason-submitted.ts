@@ -3,7 +3,8 @@ import type { ActionRequest, IssueOutcome } from '../../../app/act-on-issue.js';
 import type { AppContext } from '../../../app/context.js';
 import { reopenIssue } from '../../../app/reopen-issue.js';
 import { rerouteIssue } from '../../../app/reroute-issue.js';
-import { REASON_BLOCK, REASON_MAX, REOPEN_MODAL, REROUTE_MODAL, TEAM_BLOCK } from '../../blocks/issue-forms.js';
+import { REASON_BLOCK, REASON_MAX, REOPEN_MODAL, REROUTE_MODAL, TEAM_BLOCK, WAIT_MODAL } from '../../blocks/issue-forms.js';
+import { waitOnCustomer } from '../../../app/wait-on-customer.js';
 import { refuse } from '../../../domain/issue/rules.js';
 import { readIssueMetadata, readSelected, readText, viewPayload } from '../../payloads.js';
 import { lateAnswer, type ListenerDeps } from '../listener-kit.js';
@@ -18,7 +19,10 @@ const TEAM_PROBLEMS = new Set(['unknown_team', 'same_team']);
  * A form that asks for a reason and acts on one issue. Problems are shown on
  * the form; success closes it.
  */
-function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (ctx: AppContext, request: ActionRequest, reason: string, values: Values) => Promise<IssueOutcome>) {
+function onReasonForm(
+  app: App, ctx: AppContext, callbackId: string, run: (ctx: AppContext, request: ActionRequest, reason: string, values: Values) => Promise<IssueOutcome>,
+  missing = 'Say why, in a sentence or two.',
+) {
   app.view(callbackId, async ({ ack, body }) => {
     const parsed = viewPayload.safeParse(body);
     if (!parsed.success) {
@@ -28,7 +32,7 @@ function onReasonForm(app: App, ctx: AppContext, callbackId: string, run: (ctx: 
       return;
     }
     const payload = parsed.data;
-    const reason = readText(payload.view.state.values, REASON_BLOCK, REASON_MAX, 'Say why, in a sentence or two.');
+    const reason = readText(payload.view.state.values, REASON_BLOCK, REASON_MAX, missing);
     const metadata = readIssueMetadata(payload.view.private_metadata);
     if (!reason.ok || !metadata) {
       await ack({ response_action: 'errors', errors: { [REASON_BLOCK]: reason.ok ? 'This form is out of date; close it and try again.' : reason.error } });
@@ -54,4 +58,6 @@ export function registerReasonForms({ app, ctx }: ListenerDeps): void {
     return rerouteIssue(c, request, team, reason);
   });
   onReasonForm(app, ctx, REOPEN_MODAL, (c, request, reason) => reopenIssue(c, request, reason));
+  // The agent is asked exactly this: a pause without a question leaves them guessing what to ask.
+  onReasonForm(app, ctx, WAIT_MODAL, (c, request, question) => waitOnCustomer(c, request, question), 'Write the question the agent should ask the customer.');
 }
