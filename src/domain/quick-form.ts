@@ -17,10 +17,11 @@ export type EscalateCommand =
   | { kind: 'show'; key: string }
   | { kind: 'mine' }
   | { kind: 'digest'; name?: string }
-  | { kind: 'file'; draft: Required<Pick<Draft, 'category' | 'level' | 'origin' | 'summary'>> & Draft }
+  /** `assumedOrigin`: no `via:` was given and `other` was taken, which the agent is told (the fairness figures read origins). */
+  | { kind: 'file'; draft: Required<Pick<Draft, 'category' | 'level' | 'origin' | 'summary'>> & Draft; assumedOrigin?: boolean }
   | { kind: 'modal'; draft: Draft; notes: string[] };
 
-/** The origin used when the quick form names none. */
+/** The origin used when the quick form names none: `other`; without it, `explain` and `check` show the first. */
 export function defaultOrigin(matrix: Matrix): string {
   return matrix.origins.includes('other') ? 'other' : matrix.origins[0]!;
 }
@@ -72,10 +73,15 @@ export function parseEscalate(text: string, matrix: Matrix): EscalateCommand {
     draft.summary = summary;
   }
 
+  // A guessed origin would skew the fairness-by-origin figures: with no `other` to fall back on, the form asks.
+  if (!draft.origin && !matrix.origins.includes('other') && draft.category && draft.level && draft.summary) {
+    notes.push('Say where the customer came from: routing.yml has no "other" origin, so Frontline does not guess.');
+  }
   if (draft.category && draft.level && draft.summary && notes.length === 0) {
     return {
       kind: 'file',
-      draft: { ...draft, category: draft.category, level: draft.level, summary: draft.summary, origin: draft.origin ?? defaultOrigin(matrix) },
+      draft: { ...draft, category: draft.category, level: draft.level, summary: draft.summary, origin: draft.origin ?? 'other' },
+      ...(draft.origin ? {} : { assumedOrigin: true }),
     };
   }
   return { kind: 'modal', draft, notes };

@@ -16,6 +16,8 @@ describe('/escalate <category> <level> <summary>', () => {
     const reply = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'Billing MEDIUM Charged twice for order 1182');
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('ESC-1* is filed') });
+    // No via: given: the agent is told the origin was taken as `other`.
+    expect((reply.body as { text: string }).text).toContain('No `via:` given, so the origin is `other`.');
 
     const card = await h.slack.waitFor('card in #billing', () => cardsIn(h, 'C0BILLING')[0]);
     const blocks = blockText(card.blocks);
@@ -69,6 +71,8 @@ describe('/escalate <category> <level> <summary>', () => {
     expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
     const text = blockText((reply.body as any).blocks);
     expect(text).toContain('/escalate <category> <level> <summary>');
+    // The example is in this matrix's own words: its first category, its last level, a real origin.
+    expect(text).toContain('e.g. `/escalate billing hard via:phone One line on what the customer sees`');
     expect(text).toContain('`billing`');
     expect(text).toContain('Acknowledge within 15m, resolve within 4h (24x7)');
   });

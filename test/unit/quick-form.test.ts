@@ -10,7 +10,18 @@ describe('/escalate quick form', () => {
     expect(parse('billing hard Charged twice for order 1182')).toEqual({
       kind: 'file',
       draft: { category: 'billing', level: 'hard', origin: 'other', summary: 'Charged twice for order 1182' },
+      assumedOrigin: true,
     });
+  });
+
+  it('never guesses an origin silently: with no "other" origin the form asks', () => {
+    const noOther = matrixFrom(EXAMPLE_ROUTING.replace('origins: [phone, email, chat, twitter, facebook, instagram, app-review, other]', 'origins: [phone, email, chat, twitter, facebook, instagram, app-review]'));
+    expect(parseEscalate('billing hard Charged twice', noOther)).toEqual({
+      kind: 'modal',
+      draft: { category: 'billing', level: 'hard', summary: 'Charged twice' },
+      notes: ['Say where the customer came from: routing.yml has no "other" origin, so Frontline does not guess.'],
+    });
+    expect(parseEscalate('billing hard via:email Charged twice', noOther)).toMatchObject({ kind: 'file', draft: { origin: 'email' } });
   });
 
   it('is case-insensitive, takes either order, and reads via: anywhere', () => {

@@ -3,6 +3,14 @@ import type { Matrix } from '../../domain/routing/matrix.js';
 import { context, section, type Blocks } from './kit.js';
 import { levelTargets } from './escalate-modal.js';
 
+/** A quick-form example in this matrix's own words: its first category, its last level, an origin that is not `other`. */
+function example(matrix: Matrix): string {
+  const category = Object.keys(matrix.categories)[0]!;
+  const level = Object.keys(matrix.levels).at(-1)!;
+  const origin = matrix.origins.find((o) => o !== 'other') ?? matrix.origins[0]!;
+  return `/escalate ${category} ${level} via:${origin} One line on what the customer sees`;
+}
+
 export function helpMessage(matrix: Matrix): { text: string; blocks: Blocks } {
   const categories = Object.keys(matrix.categories).map((c) => `\`${c}\``).join(', ');
   const levels = Object.values(matrix.levels)
@@ -12,7 +20,7 @@ export function helpMessage(matrix: Matrix): { text: string; blocks: Blocks } {
     '*Escalate a customer issue*\n' +
     '• `/escalate`: open the form.\n' +
     '• `/escalate <category> <level> <summary>`: file at once. Add `via:<origin>` anywhere to say where the customer came from.\n' +
-    '   e.g. `/escalate billing hard via:twitter Charged twice for order 1182`\n' +
+    `   e.g. \`${example(matrix)}\`\n` +
     '• `/escalate show ESC-12`: an issue and its timeline.\n' +
     '• `/escalate mine`: what you claimed, your teams\' queue, and what you escalated (also on the Home tab).\n' +
     '• `/escalate digest [name]`: your manager digest so far (for the people a digest is addressed to).\n' +

@@ -46,7 +46,7 @@ async function lookUp(ctx: AppContext, parsed: Extract<EscalateCommand, { kind: 
  * A complete quick form: stored before the ack, so "filed" is only ever said of
  * an issue on record, and "not filed" of one that never will be.
  */
-async function fileAtOnce(ctx: AppContext, draft: Extract<EscalateCommand, { kind: 'file' }>['draft'], command: Command): Promise<Answer> {
+async function fileAtOnce(ctx: AppContext, { draft, assumedOrigin }: Extract<EscalateCommand, { kind: 'file' }>, command: Command): Promise<Answer> {
   try {
     const filed = await beforeDeadline(ctx, (c) => fileIssue(c, {
       ...draft,
@@ -57,12 +57,17 @@ async function fileAtOnce(ctx: AppContext, draft: Extract<EscalateCommand, { kin
       requestKey: `command:${command.trigger_id}`,
     }));
     if (isLate(filed)) return { text: lateAnswer(filed, 'nothing was filed') };
-    return filed.linkedTo ? linkedInterim(filed.issue, filed.linkedTo) : filedInterim(filed.issue);
+    const answer = filed.linkedTo ? linkedInterim(filed.issue, filed.linkedTo) : filedInterim(filed.issue);
+    return assumedOrigin ? { ...answer, text: `${answer.text}\n${originAssumed(ctx.matrix)}` } : answer;
   } catch (error) {
     ctx.log.error({ err: error }, 'could not file an escalation');
     return { text: ':x: Frontline could not store this escalation, so nothing was filed. Please try again in a minute.' };
   }
 }
+
+/** Said whenever the quick form files without `via:`: where the customer came from counts in the fairness figures. */
+const originAssumed = (matrix: AppContext['matrix']) =>
+  `:information_source: No \`via:\` given, so the origin is \`other\`. Next time add where the customer came from, e.g. \`via:${matrix.origins.find((o) => o !== 'other') ?? 'other'}\`.`;
 
 /** The form, prefilled with what the quick form understood. */
 async function openForm(ctx: AppContext, client: WebClient, respond: RespondFn, parsed: Extract<EscalateCommand, { kind: 'modal' }>, command: Command) {
@@ -96,7 +101,7 @@ export function registerEscalateCommand({ app, ctx }: ListenerDeps): void {
         await ack({ response_type: 'ephemeral', ...helpMessage(ctx.matrix) });
         return;
       case 'file':
-        await ack({ response_type: 'ephemeral', ...(await fileAtOnce(ctx, parsed.draft, input.data)) });
+        await ack({ response_type: 'ephemeral', ...(await fileAtOnce(ctx, parsed, input.data)) });
         return;
       case 'modal':
         await ack();
