@@ -110,7 +110,11 @@ describe('waiting on the customer', () => {
   it('resumes when the agent answers by DM with the issue key, or clicks Resume', async () => {
     const { h } = app;
     const { card, key } = await fileAndClaim(h, 'delivery easy Parcel held at depot', 'C0DELIVERY', 'U0DORA');
-    await askCustomer(h, 'U0DORA', card, 'When can they collect it?');
+    // An empty question is refused on the form, and nothing pauses.
+    expect((await askCustomer(h, 'U0DORA', card, '   ')).body).toEqual({ response_action: 'errors', errors: { reason: 'Write the question the agent should ask the customer.' } });
+    expect((await issueByKey(h, key))!.status).toBe('claimed');
+    const form = h.slack.openViewOf('U0DORA')!;
+    expect((await h.driver.submit('U0DORA', { reason: 'When can they collect it?' }, { view: form })).body).toBe('');
     await h.slack.waitFor('waiting', async () => (await issueByKey(h, key))!.status === 'waiting');
     // The button asks what to ask, and the agent is asked exactly that.
     await h.slack.waitFor('the question reaches the agent', () => h.slack.dmsTo(AGENTS.phone).find((m) => names(m.text, key) && m.text.includes('When can they collect it?')));

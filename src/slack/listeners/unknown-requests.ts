@@ -1,11 +1,13 @@
 import { ACTION } from '../blocks/issue-card.js';
 import { ESCALATE_MODAL } from '../blocks/escalate-modal.js';
-import { REOPEN_MODAL, RESOLVE_MODAL, REROUTE_MODAL } from '../blocks/issue-forms.js';
+import { REOPEN_MODAL, RESOLVE_MODAL, REROUTE_MODAL, WAIT_MODAL } from '../blocks/issue-forms.js';
+import { LINK_ACTION, LINK_MODAL, UNDO_LINK_ACTION } from '../blocks/swarm-messages.js';
 import type { ListenerDeps } from './listener-kit.js';
 
 const COMMAND = '/escalate';
-const ACTIONS = new Set<string>(Object.values(ACTION));
-const VIEWS = new Set([ESCALATE_MODAL, RESOLVE_MODAL, REROUTE_MODAL, REOPEN_MODAL]);
+/** Every button and form a listener handles: these must be left to it (a second ack loses its answer). */
+const ACTIONS = new Set<string>([...Object.values(ACTION), LINK_ACTION, UNDO_LINK_ACTION]);
+const VIEWS = new Set([ESCALATE_MODAL, RESOLVE_MODAL, REROUTE_MODAL, REOPEN_MODAL, WAIT_MODAL, LINK_MODAL]);
 
 /**
  * Requests no listener of ours handles (an old button, a form of a removed
