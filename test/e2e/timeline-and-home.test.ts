@@ -111,7 +111,7 @@ describe('the Home tab and /escalate mine', () => {
       for (let i = 0; i < 40; i++) await h.driver.slash(AGENTS.social, FRONTLINE_CHANNEL, `delivery easy Parcel ${i} late`);
       await h.slack.waitFor('40 cards', () => cardsIn(h, 'C0DELIVERY').length === 40, 20_000);
       await h.driver.event({ type: 'app_home_opened', user: AGENTS.social, channel: 'D0SAM', tab: 'home', event_ts: '1.0' });
-      await h.slack.waitFor('home', () => text(h.slack.views.get(`home:${AGENTS.social}`)?.view.blocks).includes('Escalated by you (43)'));
+      await h.slack.waitFor('home', () => text(h.slack.views.get(`home:${AGENTS.social}`)?.view.blocks ?? []).includes('Escalated by you (43)'));
       const home = h.slack.views.get(`home:${AGENTS.social}`)!.view.blocks as unknown[];
       expect(home.length).toBeLessThanOrEqual(100);
       expect(text(home)).toMatch(/…and \d+ more/);
