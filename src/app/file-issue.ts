@@ -70,13 +70,15 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
   const stored: Stored[] = [];
   const result = await transact(ctx, async (tx): Promise<FileIssueResult> => {
     stored.length = 0;
-    if (await requestSeen(tx, input.requestKey)) return { issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true };
+    const filedBefore = async (): Promise<Filed> => ({ issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true });
+    // A form that may only ask (below) must first know whether it already filed: asking writes nothing to tell it.
+    if (input.swarm === 'ask' && (await requestSeen(tx, input.requestKey))) return filedBefore();
     const rules = routed.snapshot.team.swarms;
     // Issues routed by the same text pattern are alike even across categories.
     const textRoute = route.route.when?.text ? route.route.index : null;
     const swarm = rules && input.swarm !== 'separate' ? await swarmFor(tx, rules, routed, textRoute, filing, input.swarm ?? 'quick', now) : undefined;
     if (swarm?.ask) return { match: swarm.ask };
-    if (!(await rememberRequest(tx, input.requestKey, now))) return { issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true };
+    if (!(await rememberRequest(tx, input.requestKey, now))) return filedBefore();
     const issue = (await insertIssue(tx, newIssue(filing, routed, now), now)) as UnclaimedIssue;
     await linkRequest(tx, input.requestKey, issue.id);
     const filedChange = filed(issue, filing, route, input.interim ?? false);
