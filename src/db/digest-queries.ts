@@ -1,6 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { EventType } from '../domain/issue/events.js';
-import type { Db } from './client.js';
+import { rowsOf, type Db } from './client.js';
 
 /**
  * The figures of a manager digest, read from the event log with one definition
@@ -63,16 +63,11 @@ const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const figure = (type: EventType | EventType[], teams: string[], p: Period) =>
   sql`e.type in (${list([type].flat())}) and e.at >= ${iso(p.from)} and e.at < ${iso(p.to)} and e.team in (${list(teams)})`;
 
-/** postgres.js returns rows as an array, PGlite as `{ rows }`. */
-async function rows<T>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export async function volume(db: Db, teams: string[], p: Period): Promise<Volume> {
-  const counted = await rows<{ type: string; n: unknown }>(db, sql`select e.type, count(*) as n from issue_events e
+  const counted = await rowsOf<{ type: string; n: unknown }>(db, sql`select e.type, count(*) as n from issue_events e
     where ${figure(['filed', 'claimed', 'resolved', 'reopened'], teams, p)} group by e.type`);
   const n = (type: EventType) => Number(counted.find((r) => r.type === type)?.n ?? 0);
   return { filed: n('filed'), claimed: n('claimed'), resolved: n('resolved'), reopened: n('reopened') };
@@ -93,7 +88,7 @@ export async function measure(db: Db, type: 'claimed' | 'resolved', teams: strin
   const ms = sql.raw(type === 'claimed' ? `(e.details->>'ackMs')::float8` : `(e.details->>'resolveMs')::float8`);
   // The inner query reads each event's figures once, so the five groupings sort narrow rows
   // (`offset 0` keeps the planner from merging it into the outer query).
-  const result = await rows<Record<string, unknown>>(db, sql`select grouping(m.team, m.level, m.origin, m.actor) as g,
+  const result = await rowsOf<Record<string, unknown>>(db, sql`select grouping(m.team, m.level, m.origin, m.actor) as g,
       m.team, m.level, m.origin, m.actor, count(*) as n, count(*) filter (where m.late) as late,
       percentile_cont(0.5) within group (order by m.ms) as median,
       percentile_cont(0.9) within group (order by m.ms) as p90
@@ -119,7 +114,7 @@ export async function measure(db: Db, type: 'claimed' | 'resolved', teams: strin
 
 /** Issues open now, and those of them already past the target that is running (issues_open_team_idx). */
 export async function openNow(db: Db, teams: string[], now: Date): Promise<{ open: number; overdueByTeam: Map<string, number> }> {
-  const result = await rows<{ team: string; open: unknown; overdue: unknown }>(db, sql`select team, count(*) as open,
+  const result = await rowsOf<{ team: string; open: unknown; overdue: unknown }>(db, sql`select team, count(*) as open,
       count(*) filter (where (status = 'unclaimed' and ack_due_at < ${iso(now)}) or (status = 'claimed' and resolve_due_at < ${iso(now)})) as overdue
     from issues where team in (${list(teams)}) and status <> 'resolved' and parent_id is null group by team`);
   return {
@@ -141,7 +136,7 @@ function toLine(r: Record<string, unknown>): IssueLine {
  * their issues.
  */
 export async function highTiers(db: Db, teams: string[], p: Period, limit: number): Promise<{ lines: IssueLine[]; total: number }> {
-  const result = await rows<Record<string, unknown>>(db, sql`with escalated as materialized (
+  const result = await rowsOf<Record<string, unknown>>(db, sql`with escalated as materialized (
       select t.issue_id, max(t.tier) as tier, min(t.at) as reached, count(*) over () as total
       -- offset 0: read each event's tier once, into narrow rows, before grouping
       from (select e.issue_id, e.at, (e.details->>'tier')::int as tier from issue_events e where ${figure('escalated', teams, p)} offset 0) t
@@ -157,11 +152,11 @@ export async function highTiers(db: Db, teams: string[], p: Period, limit: numbe
  */
 export async function urgentNow(db: Db, teams: string[], now: Date, limit: number): Promise<{ lines: IssueLine[]; total: number }> {
   const [unclaimed, overdue, [count]] = await Promise.all([
-    rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issues i
+    rowsOf<Record<string, unknown>>(db, sql`select ${lineColumns} from issues i
       where i.status = 'unclaimed' and i.parent_id is null and i.team in (${list(teams)}) order by i.ack_due_at limit ${limit}`),
-    rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issues i
+    rowsOf<Record<string, unknown>>(db, sql`select ${lineColumns} from issues i
       where i.status = 'claimed' and i.parent_id is null and i.resolve_due_at < ${iso(now)} and i.team in (${list(teams)}) order by i.resolve_due_at limit ${limit}`),
-    rows<{ n: unknown }>(db, sql`select count(*) as n from issues i where i.team in (${list(teams)}) and i.parent_id is null
+    rowsOf<{ n: unknown }>(db, sql`select count(*) as n from issues i where i.team in (${list(teams)}) and i.parent_id is null
       and (i.status = 'unclaimed' or (i.status = 'claimed' and i.resolve_due_at < ${iso(now)}))`),
   ]);
   const lines = [...unclaimed, ...overdue].map(toLine).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()).slice(0, limit);
@@ -183,7 +178,7 @@ export interface CategoryCount {
 export async function categories(db: Db, teams: string[], p: Period, previous: Period, easiestLevel: string, limit: number): Promise<CategoryCount[]> {
   const current = sql`c.at >= ${iso(p.from)}`;
   const filed = sql`c.type = 'filed'`;
-  const result = await rows<Record<string, unknown>>(db, sql`select c.category,
+  const result = await rowsOf<Record<string, unknown>>(db, sql`select c.category,
       count(*) filter (where ${filed} and ${current}) as count,
       count(*) filter (where ${filed} and c.at < ${iso(previous.to)}) as previous,
       count(*) filter (where ${filed} and ${current} and c.level = ${easiestLevel}) as easiest,
@@ -201,7 +196,7 @@ export async function categories(db: Db, teams: string[], p: Period, previous: P
 
 /** The period's filings in a category (praise passed on), oldest first. */
 export async function filedIn(db: Db, teams: string[], p: Period, category: string, limit: number): Promise<IssueLine[]> {
-  const result = await rows<Record<string, unknown>>(db, sql`select ${lineColumns} from issue_events e join issues i on i.id = e.issue_id
+  const result = await rowsOf<Record<string, unknown>>(db, sql`select ${lineColumns} from issue_events e join issues i on i.id = e.issue_id
     where ${figure('filed', teams, p)} and e.category = ${category} order by e.at limit ${limit}`);
   return result.map(toLine);
 }
@@ -221,7 +216,7 @@ export interface SwarmFigures {
  * again); its resolution counts when that falls in the period too.
  */
 export async function swarmFigures(db: Db, teams: string[], p: Period): Promise<SwarmFigures> {
-  const [row] = await rows<Record<string, unknown>>(db, sql`with swarms as materialized (
+  const [row] = await rowsOf<Record<string, unknown>>(db, sql`with swarms as materialized (
       select e.issue_id, count(*) filter (where e.type = 'report_linked') - count(*) filter (where e.type = 'report_unlinked') as reports
       from issue_events e where ${figure(['report_linked', 'report_unlinked'], teams, p)} group by e.issue_id)
     select count(*) filter (where s.reports > 0) as swarms, coalesce(sum(s.reports) filter (where s.reports > 0), 0) as reports,

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { COALESCING, issueOf, laneOf, payloadOf, type OutboxMessage } from '../domain/outbox-message.js';
-import type { Db, Tx } from './client.js';
+import { rowsOf, type Db, type Tx } from './client.js';
 import { outbox, outboxLanes, type OutboxRow } from './schema.js';
 
 /**
@@ -74,14 +74,13 @@ export interface ClaimedLane {
  */
 export async function claimLanes(db: Db, now: Date, limit: number, leaseMs: number, skip: string[] = []): Promise<ClaimedLane[]> {
   if (limit <= 0) return [];
-  const rows = await db.execute(sql`update outbox_lanes l set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
+  const list = await rowsOf<{ lane: string; version: number | string }>(db, sql`update outbox_lanes l set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
     from (select lane from outbox_lanes
       where available_at <= ${now.toISOString()}::timestamptz
         and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
         ${skip.length ? sql`and lane not in (${sql.join(skip.map((s) => sql`${s}`), sql`, `)})` : sql``}
       order by available_at limit ${limit} for update skip locked) due
     where l.lane = due.lane returning l.lane, l.version`);
-  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as Array<{ lane: string; version: number | string }>;
   return list.map((r) => ({ lane: r.lane, version: Number(r.version) }));
 }
 

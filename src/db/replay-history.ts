@@ -2,13 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Calendar } from '../domain/calendar.js';
 import type { HistoricIssue } from '../domain/replay.js';
 import type { Level } from '../domain/routing/matrix.js';
-import type { Db } from './client.js';
+import { rowsOf, type Db } from './client.js';
 
-/** postgres.js returns rows as an array, PGlite as `{ rows }`. */
-async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
 
 const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
@@ -40,7 +35,7 @@ interface Row {
 export async function historyBetween(db: Db, from: Date, to: Date): Promise<HistoricIssue[]> {
   const filed = sql`i.filed_at >= ${iso(from)} and i.filed_at < ${iso(to)}`;
   const epoch = (column: ReturnType<typeof sql>) => sql`(extract(epoch from ${column}) * 1000)::float8`;
-  const found = await rows<Row>(db, sql`
+  const found = await rowsOf<Row>(db, sql`
     with timeline as (
       select e.issue_id,
         min(e.details->>'team') filter (where e.type = 'routed') as team,

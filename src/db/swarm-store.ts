@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Issue } from '../domain/issue/issue.js';
-import type { Db, Tx } from './client.js';
+import { rowsOf, type Db, type Tx } from './client.js';
 import { toIssue } from './issue-store.js';
 import { issues } from './schema.js';
 
@@ -10,11 +10,6 @@ import { issues } from './schema.js';
  * rows are: only the best candidate's id and score leave the database.
  */
 
-/** postgres.js returns rows as an array, PGlite as `{ rows }`. */
-async function rows<T>(db: Db | Tx, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
 
 /**
  * Two escalations are compared by their summaries, normalised by swarm_norm
@@ -51,7 +46,7 @@ export interface SwarmQuery {
  */
 export async function findSwarmMatch(tx: Tx | Db, q: SwarmQuery): Promise<{ parentId: number; score: number } | undefined> {
   const sameRoute = q.textRoute === null ? sql`false` : sql`(i.snapshot->>'routeIndex')::int = ${q.textRoute}`;
-  const [best] = await rows<{ parent_id: number; score: number }>(tx, sql`select coalesce(i.parent_id, i.id) as parent_id, ${SCORE(q.summary)} as score
+  const [best] = await rowsOf<{ parent_id: number; score: number }>(tx, sql`select coalesce(i.parent_id, i.id) as parent_id, ${SCORE(q.summary)} as score
     from issues i
     where i.team = ${q.team} and i.status <> 'resolved' and i.filed_at >= ${q.since.toISOString()}::timestamptz
       and (i.category = ${q.category} or ${sameRoute})
@@ -68,7 +63,7 @@ export async function lockReports(tx: Tx, parentId: number): Promise<Issue[]> {
 
 /** The parent and its reports filed since `since`: what the outage threshold counts. */
 export async function swarmSizeSince(tx: Tx, parent: Issue, since: Date): Promise<number> {
-  const [row] = await rows<{ n: unknown }>(tx, sql`select count(*) as n from issues
+  const [row] = await rowsOf<{ n: unknown }>(tx, sql`select count(*) as n from issues
     where (id = ${parent.id} or parent_id = ${parent.id}) and filed_at >= ${since.toISOString()}::timestamptz`);
   return Number(row?.n ?? 0);
 }
@@ -100,7 +95,7 @@ export function countCustomers(reports: Array<{ customerRef: string | null }>): 
 
 /** Open swarms and their reports now, for /metrics. */
 export async function openSwarms(db: Db): Promise<{ swarms: number; reports: number }> {
-  const [row] = await rows<{ swarms: unknown; reports: unknown }>(db, sql`select count(*) as swarms, coalesce(sum(report_count), 0) as reports
+  const [row] = await rowsOf<{ swarms: unknown; reports: unknown }>(db, sql`select count(*) as swarms, coalesce(sum(report_count), 0) as reports
     from issues where report_count > 0 and status <> 'resolved'`);
   return { swarms: Number(row?.swarms ?? 0), reports: Number(row?.reports ?? 0) };
 }
