@@ -10,6 +10,7 @@ import type { Matrix } from './domain/routing/matrix.js';
 import { explainRoute, routeIssue } from './domain/routing/route-issue.js';
 import { RoutingFileError, readRoutingFile, readRunnableRoutingFile } from './routing-file.js';
 import { UsageError } from './cli-errors.js';
+import { textTable, withDatabase } from './command-kit.js';
 import { awaitReload, runningBot, writePidFile, writeReloadStatus } from './routing-reload.js';
 import { VERSION } from './version.js';
 
@@ -59,10 +60,6 @@ const commandHelp = (name: string) => {
   return found ? `Usage: frontline ${found[1]}\n\n${wrap(found[2], '  ')}\n` : USAGE;
 };
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
-}
 
 function routingPath(file?: string): string {
   if (file) return file;
@@ -86,7 +83,7 @@ function check(file?: string): void {
   const conditional = matrix.routes
     .filter((r) => r.when?.origin || r.when?.text || r.cc.length)
     .map((r) => `  routes[${r.index}] -> ${r.team}${r.cc.length ? ` (cc ${r.cc.join(', ')})` : ''} when ${describeWhen(r.when)}`);
-  process.stdout.write(`${path}: OK\n\n${table(rows)}\n`);
+  process.stdout.write(`${path}: OK\n\n${textTable(rows)}\n`);
   if (conditional.length) process.stdout.write(`\nAlso routed by origin or text (first match wins):\n${conditional.join('\n')}\n`);
 }
 
@@ -298,9 +295,8 @@ async function run(command: string, rest: string[]): Promise<number> {
 async function migrate(): Promise<void> {
   loadDotEnv();
   const config = readConfig(process.env);
-  const { openDatabase } = await import('./db/client.js');
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  await database.close();
+  // Opening the database applies pending migrations, under the same lock a start takes.
+  const database = await withDatabase(config, async (opened) => opened);
   process.stdout.write(`Migrated the ${database.kind === 'postgres' ? 'Postgres database at DATABASE_URL' : `embedded database in ${config.dataDir}`}: it is up to date.\n`);
 }
 

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-errors.js';
 import { loadDotEnv, readConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { dateOption, withDatabase } from './command-kit.js';
+import type { Database } from './db/client.js';
 import { exportIssues, forgetCustomer, type ExportedIssue } from './db/customer-data.js';
 
 /**
@@ -10,15 +11,10 @@ import { exportIssues, forgetCustomer, type ExportedIssue } from './db/customer-
  * bot first: the embedded database serves one process at a time.
  */
 
-async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
+/** The configured database, for one command. */
+function onDatabase<T>(work: (db: Database['db']) => Promise<T>): Promise<T> {
   loadDotEnv();
-  const config = readConfig(process.env);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    return await work(database.db);
-  } finally {
-    await database.close();
-  }
+  return withDatabase(readConfig(process.env), (database) => work(database.db));
 }
 
 /** `frontline forget --customer-ref REF | --issue ESC-n` */
@@ -28,7 +24,7 @@ export async function forgetCommand(args: string[]): Promise<void> {
   const key = values.issue?.trim();
   if (!ref === !key) throw new UsageError('give --customer-ref REF or --issue ESC-n (one of them)');
   if (key && !/^ESC-\d+$/i.test(key)) throw new UsageError(`--issue "${key}" is not an issue key such as ESC-12`);
-  const erased = await withDatabase((db) => forgetCustomer(db, ref ? { customerRef: ref } : { issueKey: key! }, new Date()));
+  const erased = await onDatabase((db) => forgetCustomer(db, ref ? { customerRef: ref } : { issueKey: key! }, new Date()));
   if (erased.length === 0) {
     process.stdout.write(`No issue ${ref ? `has the customer reference "${ref}"` : `is ${key!.toUpperCase()}`}: nothing erased.\n`);
     return;
@@ -36,13 +32,6 @@ export async function forgetCommand(args: string[]): Promise<void> {
   process.stdout.write(`Erased the customer's text from ${erased.length} issue${erased.length === 1 ? '' : 's'} (${erased.join(', ')}): `
     + 'summary, details, customer reference and notes, in the database; the figures are kept. '
     + 'Their cards in Slack are rewritten by the running bot.\n');
-}
-
-function date(option: string, value: string | undefined, fallback: Date): Date {
-  if (value === undefined) return fallback;
-  const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime())) throw new UsageError(`--${option} "${value}" is not a date; use ISO 8601, e.g. 2026-11-01`);
-  return parsed;
 }
 
 /** A CSV field: quoted when it holds a comma, a quote or a line break; a formula-looking start is defused. */
@@ -66,10 +55,10 @@ function csvRows(issue: ExportedIssue): string[] {
 export async function exportCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string', default: 'json' } } });
   if (values.format !== 'json' && values.format !== 'csv') throw new UsageError(`--format "${values.format}" is not one of csv, json`);
-  const from = date('from', values.from, new Date(0));
-  const to = date('to', values.to, new Date());
+  const from = values.from === undefined ? new Date(0) : dateOption('from', values.from);
+  const to = values.to === undefined ? new Date() : dateOption('to', values.to);
   if (from >= to) throw new UsageError('--from must be before --to');
-  await withDatabase(async (db) => {
+  await onDatabase(async (db) => {
     if (values.format === 'csv') process.stdout.write(`${[...CSV_COLUMNS, 'eventType', 'eventAt', 'eventActor', 'eventDetails'].join(',')}\n`);
     else process.stdout.write('[');
     let first = true;

@@ -4,7 +4,7 @@ import { composeDigest } from './app/compose-digest.js';
 import type { AppContext } from './app/context.js';
 import { UsageError } from './cli-errors.js';
 import { loadDotEnv, readConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { dateOption, withDatabase } from './command-kit.js';
 import { lastSlots } from './domain/digest-schedule.js';
 import { didYouMean } from './domain/routing/did-you-mean.js';
 import { createLogger } from './logger.js';
@@ -13,12 +13,6 @@ import { digestMessage, digestText } from './slack/blocks/digest.js';
 import { webClientOptions } from './slack/slack-app.js';
 import { isChannelId } from './domain/slack-ids.js';
 import { ownerDirectory } from './app/owner-directory.js';
-
-function date(option: string, value: string): Date {
-  const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime())) throw new UsageError(`--${option} "${value}" is not a date; use ISO 8601, e.g. 2026-11-23 or 2026-11-23T09:00:00Z`);
-  return parsed;
-}
 
 /**
  * `frontline digest <name> [--now] [--from D --to D] [--send]`: prints a digest
@@ -43,13 +37,12 @@ export async function digestCommand(args: string[]): Promise<void> {
   if (values.from === undefined ? values.to !== undefined : values.to === undefined) throw new UsageError('give both --from and --to, or neither');
 
   const now = new Date();
-  const to = values.to ? date('to', values.to) : now;
-  const from = values.from ? date('from', values.from) : lastSlots(digest.schedule, digest.timezone, now).latest ?? new Date(now.getTime() - 7 * 86_400_000);
+  const to = values.to ? dateOption('to', values.to) : now;
+  const from = values.from ? dateOption('from', values.from) : lastSlots(digest.schedule, digest.timezone, now).latest ?? new Date(now.getTime() - 7 * 86_400_000);
   if (from >= to) throw new UsageError('--from must be before --to');
 
   const log = createLogger('error', process.stderr as never);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  try {
+  await withDatabase(config, async (database) => {
     const ctx: AppContext = {
       db: database.db, matrix, now: () => now, log, kickOutbox: () => {},
       owners: ownerDirectory(async () => [], log), channelMembers: async () => [],
@@ -65,7 +58,5 @@ export async function digestCommand(args: string[]): Promise<void> {
     const channel = isChannelId(digest.to) ? digest.to : (await client.conversations.open({ users: digest.to })).channel!.id!;
     await client.chat.postMessage({ channel, ...digestMessage(composed, false) });
     process.stdout.write(`Sent digest ${digest.name} to ${digest.to}.\n`);
-  } finally {
-    await database.close();
-  }
+  });
 }

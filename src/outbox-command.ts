@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-errors.js';
 import { loadDotEnv, readConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { textTable, withDatabase } from './command-kit.js';
 import { failedMessages, requeueFailed } from './db/outbox-store.js';
 
 const LIST_LIMIT = 200;
@@ -24,8 +24,7 @@ export async function outboxCommand(args: string[]): Promise<void> {
   });
   loadDotEnv();
   const config = readConfig(process.env);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  try {
+  await withDatabase(config, async (database) => {
     if (action === 'retry') {
       const requeued = await requeueFailed(database.db, values.all ? 'all' : numbers, new Date());
       const missing = numbers.filter((n) => !requeued.includes(n));
@@ -39,13 +38,8 @@ export async function outboxCommand(args: string[]): Promise<void> {
       return;
     }
     const lines = rows.map((r) => [String(r.id), r.failedAt?.toISOString().replace(/\.\d+Z$/, 'Z') ?? '', r.kind, r.lane, r.issueId ? `ESC-${r.issueId}` : '-', r.lastError ?? '']);
-    const header = ['id', 'given up at (UTC)', 'kind', 'to', 'issue', 'error'];
-    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-    const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-    process.stdout.write(`${[format(header), ...lines.map(format)].join('\n')}\n`);
+    process.stdout.write(`${textTable([['id', 'given up at (UTC)', 'kind', 'to', 'issue', 'error'], ...lines])}\n`);
     if (rows.length === LIST_LIMIT) process.stdout.write(`(the latest ${LIST_LIMIT}; older ones are not shown)\n`);
     process.stdout.write('Resend with `frontline outbox retry <id>...` or `frontline outbox retry --all`.\n');
-  } finally {
-    await database.close();
-  }
+  });
 }

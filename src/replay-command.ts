@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { UsageError } from './cli-errors.js';
+import { dateOption, textTable, withDatabase } from './command-kit.js';
 import { loadDotEnv, readConfig } from './config.js';
-import { openDatabase } from './db/client.js';
 import { historyBetween } from './db/replay-history.js';
 import { holds, measureOf, parseFailIf, replayIssue, summarise, type FailCondition, type Replay } from './domain/replay.js';
 import type { Matrix } from './domain/routing/matrix.js';
@@ -11,12 +11,6 @@ import { readRoutingFile } from './routing-file.js';
 
 /** Exit code when a --fail-if condition holds (1 is for errors: a bad file, a bad option). */
 export const CONDITION_HELD = 2;
-
-function date(option: string, value: string): Date {
-  const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime())) throw new UsageError(`--${option} "${value}" is not a date; use ISO 8601, e.g. 2026-11-01 or 2026-11-01T09:00:00Z`);
-  return parsed;
-}
 
 /** Runs the period's history through `matrix`: what `frontline replay` computes, for the command and for tests. */
 export async function replayPeriod(db: Parameters<typeof historyBetween>[0], matrix: Matrix, from: Date, to: Date, now: Date): Promise<Replay> {
@@ -45,19 +39,13 @@ export async function replayCommand(args: string[]): Promise<number> {
   });
   const matrix = readRoutingFile(values.matrix);
   // Issues still open are judged as of now, or --as-of, so that a check in CI gives the same answer every run.
-  const now = values['as-of'] ? date('as-of', values['as-of']) : new Date();
-  const from = values.from ? date('from', values.from) : new Date(0);
-  const to = values.to ? date('to', values.to) : now;
+  const now = values['as-of'] ? dateOption('as-of', values['as-of']) : new Date();
+  const from = values.from ? dateOption('from', values.from) : new Date(0);
+  const to = values.to ? dateOption('to', values.to) : now;
   if (from >= to) throw new UsageError('--from must be before --to');
   loadDotEnv();
   const config = readConfig(process.env);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  let replay: Replay;
-  try {
-    replay = await replayPeriod(database.db, matrix, from, to, now);
-  } finally {
-    await database.close();
-  }
+  const replay = await withDatabase(config, (database) => replayPeriod(database.db, matrix, from, to, now));
   const held = conditions.filter((c) => holds(replay, c));
   const period = { from: values.from ? from : null, to };
   process.stdout.write(values.json
@@ -74,11 +62,6 @@ const describe = (replay: Replay, c: FailCondition) => {
 
 const arrow = (before: number, after: number) => (before === after ? `${before}` : `${before} -> ${after}`);
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}`).join('\n');
-}
-
 /** The replay for a person reading a terminal. */
 export function replayText(replay: Replay, file: string, period: { from: Date | null; to: Date }, zone: string): string {
   const day = (d: Date) => format(new TZDate(d, zone), 'yyyy-MM-dd HH:mm');
@@ -87,12 +70,12 @@ export function replayText(replay: Replay, file: string, period: { from: Date | 
   const movedCount = replay.moved.reduce((n, m) => n + m.count, 0);
   out.push(`Would go to another team: ${movedCount}`);
   for (const m of replay.moved) out.push(`  ${m.from} -> ${m.to}: ${m.count}  e.g. ${m.examples.map((e) => `${e.key} "${e.summary.slice(0, 60)}"`).join(', ')}`);
-  out.push('', 'Load per team (before -> after):', table(replay.load.map((l) => [l.team, arrow(l.before, l.after)])));
+  out.push('', 'Load per team (before -> after):', textTable(replay.load.map((l) => [l.team, arrow(l.before, l.after)]), '  '));
   out.push('', 'Missed targets per team and level (before -> after, on each level\'s calendar, waiting on the customer left out):');
-  out.push(table([
+  out.push(textTable([
     ['team', 'level', 'issues', 'ack missed', 'resolve missed'],
     ...replay.missed.map((r) => [r.team, r.level, arrow(r.issuesBefore, r.issuesAfter), arrow(r.ackMissedBefore, r.ackMissedAfter), arrow(r.resolveMissedBefore, r.resolveMissedAfter)]),
-  ]));
+  ], '  '));
   const t = replay.totals;
   out.push('', `Total: acknowledgements missed ${arrow(t.ackMissedBefore, t.ackMissedAfter)}, resolutions missed ${arrow(t.resolveMissedBefore, t.resolveMissedAfter)}.`);
   out.push(`Matching only the catch-all route: ${replay.catchAll.count}${replay.catchAll.examples.length ? `  e.g. ${replay.catchAll.examples.map((e) => `${e.key} "${e.summary.slice(0, 60)}"`).join(', ')}` : ''}`);
