@@ -10,7 +10,8 @@ import { registerReasonForms } from './views/reason-submitted.js';
 import { registerResolveSubmitted } from './views/resolve-submitted.js';
 import { registerLinkSubmitted } from './views/link-submitted.js';
 
-export function registerListeners(deps: ListenerDeps): void {
+export function registerListeners({ app, ctx }: Pick<ListenerDeps, 'app' | 'ctx'>): void {
+  const deps: ListenerDeps = { app, ctx, handled: { actions: new Set(), views: new Set() } };
   deps.app.use(dedupeEvents(deps.ctx));
   registerEscalateCommand(deps);
   registerEscalateSubmitted(deps);
@@ -20,5 +21,6 @@ export function registerListeners(deps: ListenerDeps): void {
   registerLinkSubmitted(deps);
   registerThreadAndReactions(deps);
   registerAppHome(deps);
+  // Last: it reads what the others registered.
   registerUnknownRequests(deps);
 }

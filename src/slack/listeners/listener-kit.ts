@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
+import type { AnyMiddlewareArgs, App, Middleware, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../app/context.js';
 import type { Late } from '../../app/request-deadline.js';
 
@@ -30,6 +30,20 @@ export class InFlight {
 export interface ListenerDeps {
   app: App;
   ctx: AppContext;
+  /** The buttons and forms that have a listener (see onAction, onView): the catch-all for unknown ones leaves them alone. */
+  handled: { actions: Set<string>; views: Set<string> };
+}
+
+/** Registers a button's listener, and records it as handled. */
+export function onAction(deps: ListenerDeps, actionId: string, listener: Middleware<SlackActionMiddlewareArgs>): void {
+  deps.handled.actions.add(actionId);
+  deps.app.action(actionId, listener);
+}
+
+/** Registers a form's listener, and records it as handled. */
+export function onView(deps: ListenerDeps, callbackId: string, listener: Middleware<SlackViewMiddlewareArgs>): void {
+  deps.handled.views.add(callbackId);
+  deps.app.view(callbackId, listener);
 }
 
 /** Something went wrong on our side: the user gets this, the log gets the stack. */

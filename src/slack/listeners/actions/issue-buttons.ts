@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { mayAct, type IssueOutcome } from '../../../app/act-on-issue.js';
 import { claimIssue, unclaimIssue } from '../../../app/claim-issue.js';
 import type { AppContext } from '../../../app/context.js';
@@ -13,7 +12,7 @@ import type { Refusal } from '../../../domain/issue/rules.js';
 import { ACTION } from '../../blocks/issue-card.js';
 import { reopenModal, rerouteModal, resolveModal, waitModal } from '../../blocks/issue-forms.js';
 import { issueButtonPayload } from '../../payloads.js';
-import { lateAnswer, SORRY, type ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, SORRY, onAction, type ListenerDeps } from '../listener-kit.js';
 import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
 /** One click: who, on which issue, and the click's own id (action_ts), so that a replay of it acts once. */
@@ -24,8 +23,9 @@ type Reply = (text: string) => Promise<unknown>;
  * Registers a card or DM button: ack at once, run it, and explain a refusal (or
  * a notice such as "you have already claimed it") privately to the person who clicked.
  */
-function onButton(app: App, ctx: AppContext, actionId: string, run: (ctx: AppContext, click: Click) => Promise<IssueOutcome | Refusal | void>) {
-  app.action(actionId, async ({ ack, body, respond }) => {
+function onButton(deps: ListenerDeps, actionId: string, run: (ctx: AppContext, click: Click) => Promise<IssueOutcome | Refusal | void>) {
+  const { ctx } = deps;
+  onAction(deps, actionId, async ({ ack, body, respond }) => {
     await ack();
     const tell: Reply = (text) =>
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error: unknown) =>
@@ -47,12 +47,13 @@ function onButton(app: App, ctx: AppContext, actionId: string, run: (ctx: AppCon
 }
 
 /** The card's buttons, and the buttons in the agent's DMs. */
-export function registerIssueButtons({ app, ctx }: ListenerDeps): void {
-  onButton(app, ctx, ACTION.claim, (c, click) => claimIssue(c, click, 'button'));
-  onButton(app, ctx, ACTION.unclaim, (c, click) => unclaimIssue(c, click));
-  onButton(app, ctx, ACTION.resume, (c, click) => resumeIssue(c, click, 'button'));
-  onButton(app, ctx, UNDO_LINK_ACTION, (c, click) => unlink(c, click, 'undo'));
-  onButton(app, ctx, LINK_ACTION, async (c, { issueId, userId, triggerId }) => {
+export function registerIssueButtons(deps: ListenerDeps): void {
+  const { app, ctx } = deps;
+  onButton(deps, ACTION.claim, (c, click) => claimIssue(c, click, 'button'));
+  onButton(deps, ACTION.unclaim, (c, click) => unclaimIssue(c, click));
+  onButton(deps, ACTION.resume, (c, click) => resumeIssue(c, click, 'button'));
+  onButton(deps, UNDO_LINK_ACTION, (c, click) => unlink(c, click, 'undo'));
+  onButton(deps, LINK_ACTION, async (c, { issueId, userId, triggerId }) => {
     const issue = await findIssue(c.db, issueId);
     if (!issue) return refuse('not_found', 'That issue no longer exists.');
     if (!offersLink(issue)) return refuse('wrong_state', `${issue.key} cannot be linked now.`);
@@ -69,8 +70,8 @@ export function registerIssueButtons({ app, ctx }: ListenerDeps): void {
       if (!allowed.ok) return allowed;
       await app.client.views.open({ trigger_id: triggerId, view: view(allowed.issue) });
     };
-  onButton(app, ctx, ACTION.resolve, withForm('resolve', resolveModal));
-  onButton(app, ctx, ACTION.reroute, withForm('reroute', (issue) => rerouteModal(issue, ctx.matrix)));
-  onButton(app, ctx, ACTION.reopen, withForm('reopen', reopenModal));
-  onButton(app, ctx, ACTION.wait, withForm('wait', waitModal));
+  onButton(deps, ACTION.resolve, withForm('resolve', resolveModal));
+  onButton(deps, ACTION.reroute, withForm('reroute', (issue) => rerouteModal(issue, ctx.matrix)));
+  onButton(deps, ACTION.reopen, withForm('reopen', reopenModal));
+  onButton(deps, ACTION.wait, withForm('wait', waitModal));
 }

@@ -1,12 +1,13 @@
 import { fileIssue } from '../../../app/file-issue.js';
 import { escalateModal, ESCALATE_MODAL, FIELD } from '../../blocks/escalate-modal.js';
 import { readEscalateForm, readEscalateMetadata, readSwarmChoice, viewPayload } from '../../payloads.js';
-import { lateAnswer, type ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, onView, type ListenerDeps } from '../listener-kit.js';
 import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
 /** The escalation modal: inline errors for bad input, otherwise the issue is filed and the modal closes. */
-export function registerEscalateSubmitted({ app, ctx }: ListenerDeps): void {
-  app.view(ESCALATE_MODAL, async ({ ack, body }) => {
+export function registerEscalateSubmitted(deps: ListenerDeps): void {
+  const { ctx } = deps;
+  onView(deps, ESCALATE_MODAL, async ({ ack, body }) => {
     const parsed = viewPayload.safeParse(body);
     if (!parsed.success) {
       // Slack's own forms always parse; anything else is closed with nothing changed.

@@ -2,11 +2,12 @@ import { linkByHand } from '../../../app/swarms.js';
 import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 import { LINK_MODAL, PARENT_BLOCK } from '../../blocks/swarm-messages.js';
 import { readIssueMetadata, readSelected, viewPayload } from '../../payloads.js';
-import { lateAnswer, type ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, onView, type ListenerDeps } from '../listener-kit.js';
 
 /** "Same as…": the picked issue's swarm gains this one as a report. Refusals stay on the form. */
-export function registerLinkSubmitted({ app, ctx }: ListenerDeps): void {
-  app.view(LINK_MODAL, async ({ ack, body }) => {
+export function registerLinkSubmitted(deps: ListenerDeps): void {
+  const { ctx } = deps;
+  onView(deps, LINK_MODAL, async ({ ack, body }) => {
     const parsed = viewPayload.safeParse(body);
     if (!parsed.success) {
       ctx.log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'malformed form submission');

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { ActionRequest, IssueOutcome } from '../../../app/act-on-issue.js';
 import type { AppContext } from '../../../app/context.js';
 import { reopenIssue } from '../../../app/reopen-issue.js';
@@ -7,7 +6,7 @@ import { REASON_BLOCK, REASON_MAX, REOPEN_MODAL, REROUTE_MODAL, TEAM_BLOCK, WAIT
 import { waitOnCustomer } from '../../../app/wait-on-customer.js';
 import { refuse } from '../../../domain/issue/rules.js';
 import { readIssueMetadata, readSelected, readText, viewPayload } from '../../payloads.js';
-import { lateAnswer, type ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, onView, type ListenerDeps } from '../listener-kit.js';
 import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
 type Values = Record<string, Record<string, unknown>>;
@@ -20,10 +19,11 @@ const TEAM_PROBLEMS = new Set(['unknown_team', 'same_team']);
  * the form; success closes it.
  */
 function onReasonForm(
-  app: App, ctx: AppContext, callbackId: string, run: (ctx: AppContext, request: ActionRequest, reason: string, values: Values) => Promise<IssueOutcome>,
+  deps: ListenerDeps, callbackId: string, run: (ctx: AppContext, request: ActionRequest, reason: string, values: Values) => Promise<IssueOutcome>,
   missing = 'Say why, in a sentence or two.',
 ) {
-  app.view(callbackId, async ({ ack, body }) => {
+  const { ctx } = deps;
+  onView(deps, callbackId, async ({ ack, body }) => {
     const parsed = viewPayload.safeParse(body);
     if (!parsed.success) {
       // Slack's own forms always parse; anything else is closed with nothing changed.
@@ -51,13 +51,13 @@ function onReasonForm(
   });
 }
 
-export function registerReasonForms({ app, ctx }: ListenerDeps): void {
-  onReasonForm(app, ctx, REROUTE_MODAL, async (c, request, reason, values) => {
+export function registerReasonForms(deps: ListenerDeps): void {
+  onReasonForm(deps, REROUTE_MODAL, async (c, request, reason, values) => {
     const team = readSelected(values, TEAM_BLOCK);
     if (!team) return refuse('unknown_team', 'Choose the team to send it to (above).');
     return rerouteIssue(c, request, team, reason);
   });
-  onReasonForm(app, ctx, REOPEN_MODAL, (c, request, reason) => reopenIssue(c, request, reason));
+  onReasonForm(deps, REOPEN_MODAL, (c, request, reason) => reopenIssue(c, request, reason));
   // The agent is asked exactly this: a pause without a question leaves them guessing what to ask.
-  onReasonForm(app, ctx, WAIT_MODAL, (c, request, question) => waitOnCustomer(c, request, question), 'Write the question the agent should ask the customer.');
+  onReasonForm(deps, WAIT_MODAL, (c, request, question) => waitOnCustomer(c, request, question), 'Write the question the agent should ask the customer.');
 }

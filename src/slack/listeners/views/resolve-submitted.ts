@@ -1,12 +1,13 @@
 import { resolveIssue } from '../../../app/resolve-issue.js';
 import { NOTE_BLOCK, RESOLVE_MODAL } from '../../blocks/issue-forms.js';
 import { readResolveForm, readIssueMetadata, viewPayload } from '../../payloads.js';
-import { lateAnswer, type ListenerDeps } from '../listener-kit.js';
+import { lateAnswer, onView, type ListenerDeps } from '../listener-kit.js';
 import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
 /** The resolve form: what to tell the customer. Problems stay on the form; success closes it. */
-export function registerResolveSubmitted({ app, ctx }: ListenerDeps): void {
-  app.view(RESOLVE_MODAL, async ({ ack, body }) => {
+export function registerResolveSubmitted(deps: ListenerDeps): void {
+  const { ctx } = deps;
+  onView(deps, RESOLVE_MODAL, async ({ ack, body }) => {
     const parsed = viewPayload.safeParse(body);
     if (!parsed.success) {
       // Slack's own forms always parse; anything else is closed with nothing changed.
