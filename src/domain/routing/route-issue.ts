@@ -16,7 +16,8 @@ export interface RouteCheck {
   reasons: string[];
 }
 
-function checkRoute(route: Route, facts: IssueFacts): RouteCheck {
+/** Does `route` take the issue, and why? `explain` false (bulk routing) only tests text patterns, without finding where they match. */
+function checkRoute(route: Route, facts: IssueFacts, explain = true): RouteCheck {
   const reasons: string[] = [];
   let matched = true;
   const listKey = (key: 'category' | 'level' | 'origin') => {
@@ -31,7 +32,8 @@ function checkRoute(route: Route, facts: IssueFacts): RouteCheck {
   listKey('origin');
   const text = route.when?.text;
   if (text) {
-    const found = text.firstMatch(`${facts.summary}\n${facts.details ?? ''}`);
+    const body = `${facts.summary}\n${facts.details ?? ''}`;
+    const found = explain ? text.firstMatch(body) : text.matches(body) ? '' : null;
     matched &&= found !== null;
     reasons.push(found !== null ? `text matches /${text.source}/i at "${found}"` : `text does not match /${text.source}/i`);
   }
@@ -89,14 +91,7 @@ export function routeWithReasons(matrix: Matrix, facts: IssueFacts, filedAt: Dat
 
 /** The first route that matches, without reasons or deadlines: routing in bulk (replay). */
 export function routeOnly(matrix: Matrix, facts: IssueFacts): IssueSnapshot {
-  const text = `${facts.summary}\n${facts.details ?? ''}`;
-  const route = matrix.routes.find((r) => {
-    const w = r.when;
-    if (!w) return true;
-    return (!w.category || w.category.includes(facts.category)) && (!w.level || w.level.includes(facts.level))
-      && (!w.origin || w.origin.includes(facts.origin)) && (!w.text || w.text.matches(text));
-  })!;
-  return snapshotOf(matrix, facts, route);
+  return snapshotOf(matrix, facts, matrix.routes.find((r) => checkRoute(r, facts, false).matched)!);
 }
 
 function snapshotOf(matrix: Matrix, facts: IssueFacts, route: Route): IssueSnapshot {
