@@ -4,7 +4,7 @@ import { escapeMrkdwn, mentionChannel, mentionUser, safeText, slackDate } from '
 import type { Issue } from '../../domain/issue/issue.js';
 import type { FailedMessage, ThreadNote } from '../../domain/outbox-message.js';
 import { actionButtons } from './issue-card.js';
-import { context, plain, quote, section, type Blocks } from './kit.js';
+import { cardLink, context, plain, quote, section, type Blocks } from './kit.js';
 import { outageNote, reportNote, reportUnlinkedNote } from './swarm-messages.js';
 
 /** What the escalating agent, the team thread and cc channels are told. */
@@ -17,7 +17,6 @@ export interface Message {
 const deadlines = (issue: Issue) =>
   `Acknowledge by ${slackDate(issue.ack.dueAt)} · resolve by ${slackDate(issue.resolve.dueAt)}`;
 
-const cardLink = (issue: Issue, label = 'view the card') => (issue.card?.url ? `<${issue.card.url}|${label}>` : '');
 
 /** The instant answer to the agent: the issue is stored, the card is on its way. */
 export function filedInterim(issue: Issue): Message {

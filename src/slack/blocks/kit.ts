@@ -1,4 +1,5 @@
 import type { Block, KnownBlock } from '@slack/types';
+import type { Issue } from '../../domain/issue/issue.js';
 import { truncate } from '../../domain/mrkdwn.js';
 
 /** Small typed helpers for Block Kit, each respecting Slack's limits for what it builds. */
@@ -33,3 +34,6 @@ export const button = (text: string, actionId: string, value: string, style?: 'p
 
 /** Turns each line into a block quote, for notes written by people. */
 export const quote = (escaped: string) => escaped.split('\n').map((line) => `>${line}`).join('\n');
+
+/** A link to the issue's card, or '' while it has none (callers fall back to the key). */
+export const cardLink = (issue: Issue, label = 'view the card') => (issue.card?.url ? `<${issue.card.url}|${label}>` : '');

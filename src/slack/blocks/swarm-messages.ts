@@ -4,7 +4,7 @@ import type { Issue } from '../../domain/issue/issue.js';
 import { escapeMrkdwn, mentionChannel, mentionUser, safeText } from '../../domain/mrkdwn.js';
 import type { Message } from './agent-messages.js';
 import type { View } from '@slack/types';
-import { button, context, header, plain, section, type Blocks } from './kit.js';
+import { button, cardLink, context, header, plain, section, type Blocks } from './kit.js';
 
 /** The agent's button under "linked to ESC-12": this is a different problem after all. */
 export const UNDO_LINK_ACTION = 'issue_undo_link';
@@ -43,7 +43,8 @@ export function linkModal(issue: Issue, candidates: Issue[]): View {
   };
 }
 
-const cardLink = (issue: Issue, label: string) => (issue.card?.url ? `<${issue.card.url}|${label}>` : escapeMrkdwn(issue.key));
+/** The card's link, or the key while there is no card. */
+const cardOrKey = (issue: Issue, label: string) => cardLink(issue, label) || escapeMrkdwn(issue.key);
 
 /** "14 customers · 9 agents · via twitter 6, phone 5, email 3" */
 export function swarmLine(summary: SwarmSummary): string {
@@ -71,7 +72,7 @@ export function agentLinked(report: Issue, parent: Issue, summary: SwarmSummary,
   return {
     text,
     blocks: [
-      section(`${text}\n${cardLink(parent, 'View the card')} · ${swarmLine(summary)}`),
+      section(`${text}\n${cardOrKey(parent, 'View the card')} · ${swarmLine(summary)}`),
       context('You need do nothing more: you will get a DM when it is resolved, with what to tell your customer.'),
       { type: 'actions', block_id: `undo_link_${report.id}`, elements: [button('Different problem: file it on its own', UNDO_LINK_ACTION, String(report.id))] },
     ],
@@ -87,7 +88,7 @@ export function linkedCard(report: Issue, parent: Issue | undefined): { text: st
     blocks: [
       header(`${report.key} · ${report.snapshot.category.label}`),
       section(`~${safeText(report.summary, 2900)}~`),
-      context(`:link: Now a report of ${parent ? cardLink(parent, parentKey) : parentKey}: work on it there.`),
+      context(`:link: Now a report of ${parent ? cardOrKey(parent, parentKey) : parentKey}: work on it there.`),
     ],
   };
 }
@@ -114,7 +115,7 @@ export function outageNotice(issue: Issue, summary: SwarmSummary): Message {
     text,
     blocks: [
       section(text),
-      context(swarmLine(summary), `${cardLink(issue, 'Open the card')} in ${mentionChannel(issue.channel)}`, issue.claim ? `claimed by ${mentionUser(issue.claim.by)}` : 'unclaimed'),
+      context(swarmLine(summary), `${cardOrKey(issue, 'Open the card')} in ${mentionChannel(issue.channel)}`, issue.claim ? `claimed by ${mentionUser(issue.claim.by)}` : 'unclaimed'),
     ],
   };
 }
