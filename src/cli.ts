@@ -32,6 +32,7 @@ const COMMANDS: Array<[name: string, usage: string, what: string]> = [
   ['export', 'export [--from D] [--to D] [--format csv|json]', 'print the issues filed in a period with their timelines'],
   ['migrate', 'migrate', 'apply the database migrations and exit (for an init container or a release step; start also does it)'],
   ['demo', 'demo', 'run the bot against a local Slack sandbox and print the conversation'],
+  ['playground', 'playground [--port N] [--host H]', 'the bot and a sandbox Slack in the browser, at http://127.0.0.1:4747/ (never with a real token)'],
   ['help', 'help, --help', 'this message; `frontline <command> --help` for one command'],
   ['version', '--version', 'print the version'],
 ];
@@ -284,6 +285,11 @@ async function run(command: string, rest: string[]): Promise<number> {
       parseArgs({ args: rest, options: {} });
       const { runDemo } = await import('./demo.js');
       await runDemo();
+      return 0;
+    }
+    case 'playground': {
+      const { playgroundCommand } = await import('./playground/command.js');
+      await playgroundCommand(rest);
       return 0;
     }
     default:
