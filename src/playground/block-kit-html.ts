@@ -24,7 +24,8 @@ const EMOJI: Record<string, string> = {
   white_check_mark: '✅', inbox_tray: '📥', warning: '⚠️', raising_hand: '🙋', hourglass_flowing_sand: '⏳',
   hourglass: '⌛', books: '📚', eyes: '👀', no_entry: '⛔', x: '❌', link: '🔗', rotating_light: '🚨', bell: '🔔',
   arrows_counterclockwise: '🔄', speech_balloon: '💬', bar_chart: '📊', calendar: '📅', mailbox: '📬', tada: '🎉',
-  leftwards_arrow_with_hook: '↩️', arrow_right: '➡️', repeat: '🔁', information_source: 'ℹ️', clipboard: '📋',
+  leftwards_arrow_with_hook: '↩️', alarm_clock: '⏰', double_vertical_bar: '⏸️', arrow_forward: '▶️', twisted_rightwards_arrows: '🔀',
+  bulb: '💡', busts_in_silhouette: '👥', heavy_minus_sign: '➖', heavy_plus_sign: '➕', memo: '📝', arrow_right: '➡️', repeat: '🔁', information_source: 'ℹ️', clipboard: '📋',
 };
 
 const emoji = (text: string) => text.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => EMOJI[name] ?? whole);

@@ -1,4 +1,5 @@
 import { nextDueTimer } from '../db/timer-store.js';
+import type { Frontline } from '../main.js';
 import { nextBusinessMorning, nextDigestSlot } from './clock.js';
 import type { PlaygroundParts } from './playground.js';
 
@@ -25,10 +26,29 @@ export async function moveClock(pg: PlaygroundParts, move: ClockMove): Promise<s
   const now = pg.clock.now();
   const target = await targetOf(pg, move, now);
   if (typeof target === 'string') return target;
-  pg.clock.moveTo(target);
-  await pg.app.sweep();
+  await passTimeUntil(pg.app, pg.clock, target);
   pg.changes++;
   return '';
+}
+
+/** Timers met on the way, at most: an hour jump over a busy afternoon stays a few hundred sweeps. */
+const MAX_STOPS = 500;
+
+/**
+ * Lets time pass until `target` as it would with the app running: the clock
+ * stops at each timer due on the way and the app sweeps there, so that two
+ * nudges and a missed target an hour apart go out one by one, not as one late
+ * burst (which the app reports as "while Frontline was down").
+ */
+export async function passTimeUntil(app: Frontline, clock: { now(): Date; moveTo(at: Date): Date }, target: Date): Promise<void> {
+  for (let stops = 0; stops < MAX_STOPS; stops++) {
+    const due = await nextDueTimer(app.ctx.db, clock.now());
+    if (!due || due >= target) break;
+    clock.moveTo(new Date(due.getTime() + 1000));
+    await app.sweep();
+  }
+  clock.moveTo(target);
+  await app.sweep();
 }
 
 async function targetOf(pg: PlaygroundParts, move: ClockMove, now: Date): Promise<Date | string> {

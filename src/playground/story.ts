@@ -4,6 +4,7 @@ import type { SandboxMessage, SlackSandbox } from '../sandbox/slack-server.js';
 import { AGENTS, FRONTLINE_CHANNEL } from '../sandbox/workspace.js';
 import { isUserId } from '../domain/slack-ids.js';
 import { nextDigestSlot } from './clock.js';
+import { passTimeUntil } from './clock-moves.js';
 
 /**
  * The story of an escalation, told by the real app through the sandbox: an
@@ -37,10 +38,7 @@ export async function playStory(stage: Stage): Promise<void> {
   };
   const waitFor = <T>(what: string, probe: () => T | undefined | null | false) => slack.waitFor(what, probe, WAIT_MS);
   const thread = (card: SandboxMessage) => slack.messagesIn(card.channel, { threadTs: card.ts });
-  const moveTo = async (at: Date) => {
-    clock.moveTo(at);
-    await app.sweep();
-  };
+  const moveTo = (at: Date) => passTimeUntil(app, clock, at);
   const openForm = async (user: string, card: SandboxMessage, action: string) => {
     const earlier = new Set([...slack.views.keys()]);
     await driver.click(user, card, action);
@@ -63,13 +61,13 @@ export async function playStory(stage: Stage): Promise<void> {
     await moveTo(new Date(filedAt.getTime() + 8 * MINUTE));
     await waitFor('the nudge', () => thread(card).find((m) => m.text.includes('still unclaimed')));
   });
-  await step(`The target passes: ${key} is escalated to tier 1, and the billing lead gets a DM.`, async () => {
+  await step(`A second nudge at 90%; then the target passes: ${key} is escalated to tier 1, and the billing lead gets a DM.`, async () => {
     await moveTo(new Date(filedAt.getTime() + 15 * MINUTE + 1000));
     await waitFor("the lead's DM", () => slack.dmsTo('U0LEAD').find((m) => m.text.includes(key)));
   });
   await step(`Anna, a billing owner, claims ${key} from the card.`, async () => {
     await driver.click('U0ANNA', card, 'issue_claim');
-    await waitFor('the claimed card', () => JSON.stringify(card.blocks).includes('Claimed by'));
+    await waitFor('the claimed card', () => !JSON.stringify(card.blocks).includes('"issue_claim"'));
   });
   await step('Anna needs the customer\'s answer: she asks through Frontline, and the resolution clock waits.', async () => {
     await openForm('U0ANNA', card, 'issue_wait');
@@ -78,7 +76,7 @@ export async function playStory(stage: Stage): Promise<void> {
   });
   await step(`Alex passes the customer's answer on by DM, naming ${key}; the clock resumes.`, async () => {
     await driver.say(AGENTS.phone, slack.dmChannelOf(AGENTS.phone), `${key}: she says yes, the card ending 4417`);
-    await waitFor('the resumed card', () => thread(card).some((m) => m.user === slack.botUserId && /resum/i.test(m.text)));
+    await waitFor('the resumed card', () => thread(card).some((m) => m.text.includes("passed on the customer's answer")));
   });
   let second = '';
   await step('Sam, on social media, escalates a camera that went offline in the app; Carl, a camera owner, reroutes it to the app team.', async () => {
@@ -92,13 +90,16 @@ export async function playStory(stage: Stage): Promise<void> {
   await step(`Anna resolves ${key} with a note for the customer; Alex gets it by DM.`, async () => {
     await openForm('U0ANNA', card, 'issue_resolve');
     await driver.submit('U0ANNA', { note: 'The second charge was a pre-authorisation; it drops off within 3 working days. Refund reference RF-5521 if it does not.' });
-    await waitFor("the agent's DM", () => slack.dmsTo(AGENTS.phone).find((m) => m.text.includes(`${key} is resolved`)));
+    await waitFor("the agent's DM", () => slack.dmsTo(AGENTS.phone).find((m) => m.text.replace(/\*/g, '').includes(`${key} is resolved`)));
   });
   const slot = nextDigestSlot(app.ctx.matrix, clock.now());
   if (slot) {
-    await step(`The clock moves to the next digest: ${slot.name}.`, async () => {
-      const digest = app.ctx.matrix.digests.find((d) => d.name === slot.name)!;
-      const inbox = isUserId(digest.to) ? slack.dmChannelOf(digest.to) : digest.to;
+    const digest = app.ctx.matrix.digests.find((d) => d.name === slot.name)!;
+    const inbox = isUserId(digest.to) ? slack.dmChannelOf(digest.to) : digest.to;
+    await step(`Time passes until the next digest. Nobody in the app team claims ${second}: nudges, a missed target, the app lead's DM.`, async () => {
+      await moveTo(new Date(slot.at.getTime() - MINUTE));
+    });
+    await step(`${slot.name}: the digest goes out.`, async () => {
       const before = slack.messagesIn(inbox).length;
       await moveTo(new Date(slot.at.getTime() + 1000));
       await waitFor(`the ${slot.name} digest`, () => slack.messagesIn(inbox).length > before);

@@ -6,6 +6,8 @@ type Json = Record<string, any>;
 const EMOJI: Record<string, string> = {
   white_check_mark: '✅', inbox_tray: '📥', warning: '⚠️', raising_hand: '🙋', hourglass_flowing_sand: '⏳',
   hourglass: '⌛', books: '📚', eyes: '👀', no_entry: '⛔', x: '❌',
+  alarm_clock: '⏰', rotating_light: '🚨', double_vertical_bar: '⏸️', arrow_forward: '▶️', speech_balloon: '💬', link: '🔗',
+  twisted_rightwards_arrows: '🔀', bar_chart: '📊',
 };
 
 /** Renders Slack mrkdwn as a person would read it: names for ids, local times for date tokens. */
@@ -38,14 +40,27 @@ function blockLines(block: Json): string[] {
   }
 }
 
-function body(slack: SlackSandbox, text: string, blocks: Json[] | undefined, timezone: string): string[] {
+function bodyLines(slack: SlackSandbox, text: string, blocks: Json[] | undefined, timezone: string): string[] {
   const lines = blocks?.length ? blocks.flatMap(blockLines) : [text];
   return lines.flatMap((l) => readable(slack, l, timezone).split('\n'));
 }
 
+export interface TranscriptOptions {
+  /** Links as `label (target)`, so that a reader sees where each goes. */
+  linkTargets?: boolean;
+  /** Only what became visible from index `from` up to `to` of `slack.visible` (a part of the story). */
+  from?: number;
+  to?: number;
+}
+
+const withTargets = (text: string) => text.replace(/<(https?:[^|>]+)\|([^>]+)>/g, '<$1|$2 ($1)>');
+
 /** The conversation so far, as a readable transcript: who said what, where. */
-export function transcript(slack: SlackSandbox, timezone = 'Europe/London'): string {
+export function transcript(slack: SlackSandbox, timezone = 'Europe/London', options: TranscriptOptions = {}): string {
   const out: string[] = [];
+  const shown = (slack.visible as Visible[]).slice(options.from ?? 0, options.to);
+  const body = (s: SlackSandbox, text: string, blocks: Json[] | undefined, zone: string) =>
+    options.linkTargets ? bodyLines(s, withTargets(text), blocks && JSON.parse(withTargets(JSON.stringify(blocks))), zone) : bodyLines(s, text, blocks, zone);
   const where = (channel: string) => {
     const c = slack.channels.get(channel);
     return c?.dm ? `DM @${slack.users.get(c.dm)?.name ?? c.dm}` : `#${c?.name ?? channel}`;
@@ -57,13 +72,13 @@ export function transcript(slack: SlackSandbox, timezone = 'Europe/London'): str
     out.push('');
   };
   const inThread = (m: SandboxMessage) => (m.threadTs ? ' (in thread)' : '');
-  for (const item of slack.visible as Visible[]) {
+  for (const item of shown) {
     switch (item.kind) {
       case 'command':
         out.push(`${where(item.channel).padEnd(14)} ${user(item.user)}: ${item.text}`, '');
         break;
       case 'message':
-        emit(where(item.message.channel), `Frontline${inThread(item.message)}:`, body(slack, item.message.text, item.message.blocks, timezone));
+        emit(where(item.message.channel), `${item.message.user === slack.botUserId ? 'Frontline' : user(item.message.user)}${inThread(item.message)}:`, body(slack, item.message.text, item.message.blocks, timezone));
         break;
       case 'update':
         emit(where(item.message.channel), 'Frontline updated the card:', body(slack, item.message.text, item.message.blocks, timezone));

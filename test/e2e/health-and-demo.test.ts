@@ -45,21 +45,37 @@ describe('GET /healthz', () => {
 });
 
 describe('npm run demo', () => {
-  it('plays an escalation from filing to the agent hearing back, as a transcript', async () => {
+  it('plays the whole story on a fixed clock: a nudge, a missed target, a tier DM, a reroute, a resolution, a digest, then next steps', async () => {
     let output = '';
     await runDemo((text) => { output += text; });
     const order = [
-      'alex: /escalate billing medium Customer charged twice for order 1182 via:phone',
+      'on a clock starting Mon 23 Nov 10:00 (Europe/London)',
+      'alex: /escalate billing hard Customer charged twice for order 1182 via:phone',
       '▌ ESC-1 · Billing & payments',
-      '✅ ESC-1 is posted in #billing',
-      'sam submits:',
-      '👀 FYI: ESC-2',
-      "⛔ Only the team's owners (@anna, @ben) may claim ESC-1.",
-      '🙋 Claimed by @anna',
+      'Knowledge base: Billing & payments (https://kb.lumen.example/billing)',
+      '✅ ESC-1 is posted in #billing: view the card (https://sandbox.slack.com/archives/C0BILLING/p',
+      '── Mon 23 Nov 10:08 ·',
+      '⏰ ESC-1 is still unclaimed: 7m',
+      'left to acknowledge (by Mon 23 Nov 10:15). @anna @ben',
+      '🚨 ESC-1 missed its acknowledgement target (Mon 23 Nov 10:15). Escalated to tier 1: @lead',
+      'DM @lead',
+      '🚨 ESC-1 was not acknowledged in time. You are tier 1 of the billing team',
+      '🙋 Claimed by @anna after 15 min',
+      'anna submits: reason="Which card was charged twice: the one ending 4417?"',
+      'DM @alex       alex:',
+      "@alex passed on the customer's answer",
+      'carl submits: team="app"',
+      '🔀 Rerouted to #app by @carl',
+      'See the new card (https://sandbox.slack.com/archives/C0APP/p',
       'anna submits: note=',
-      '✅ Resolved by @anna',
-      'DM @alex',
       '✅ ESC-1 is resolved by @anna. Tell the customer:',
+      '── Mon 23 Nov 14:00 · billing-daily: the digest goes out.',
+      '▌ Digest billing-daily',
+      'more lines)',
+      'Next steps:',
+      'npm run playground',
+      'npx frontline check routing.yml',
+      'README.md, "Installing in a real workspace"',
     ];
     let at = 0;
     for (const line of order) {
@@ -67,6 +83,7 @@ describe('npm run demo', () => {
       expect(found, `transcript should show "${line}" after position ${at}`).toBeGreaterThanOrEqual(0);
       at = found;
     }
-    expect(output).toContain('Refund promised in DMs never arrived <!channel>');
-  });
+    // Each reminder went out on time, one by one, not as one late burst.
+    expect(output).not.toContain('While Frontline was down');
+  }, 40_000);
 });
