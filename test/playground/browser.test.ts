@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayground, type Playground } from '../../src/playground/start-playground.js';
+import { matrixFrom } from '../support/harness.js';
 
 /**
  * The playground in a real browser: Debian's Chromium driven by playwright-core
@@ -146,4 +147,50 @@ describe.skipIf(!present)(present ? 'the playground in a real browser' : `the pl
     expect(png.length).toBeGreaterThan(1000);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });
+
+  it('explains a route, replays history through an edited matrix, and applies it: later filings follow it, filed issues keep their team', async () => {
+    const before = await escalate('camera easy Warranty claim for a cracked lens via:email');
+    await open('U0ALEX', 'matrix');
+    await page.locator('button[formaction="/matrix/reset"]').click();
+    const text = await page.locator('#routing').inputValue();
+    const routes = Number(/(\d+) routes/.exec((await page.locator('#problems').textContent())!)![1]);
+    const edited = text.replace('routes:\n', 'routes:\n  - when: { text: "warranty" }\n    team: legal\n');
+    expect(edited).not.toBe(text);
+    await page.locator('#routing').fill(edited);
+    await expect.poll(() => page.locator('#problems').textContent(), { timeout: 8000 }).toContain(`check: OK. ${Object.keys(matrixFrom(edited).teams).length} teams, ${routes + 1} routes.`);
+
+    await page.locator('#explain-category').selectOption('camera');
+    await page.locator('#explain-level').selectOption('easy');
+    await page.locator('.explain-form input[name="text"]').fill('Warranty for a lens');
+    await page.locator('.explain-form button').click();
+    const explained = await page.locator('.explain-result').textContent();
+    expect(explained).toContain('routes[0] -> legal: MATCH');
+    expect(explained).toContain('text matches /warranty/i at "Warranty"');
+    expect(explained).toMatch(/acknowledge by .*\(4h\)/);
+
+    await page.locator('button[formaction="/matrix/replay"]').click();
+    const replayed = await page.locator('.replay-result').textContent();
+    expect(replayed).toMatch(/Replayed \d+ issues? filed/);
+    expect(replayed).toMatch(/camera -> legal: 1 .*e\.g\. ESC-\d+ "Warranty claim for a cracked lens"/);
+
+    await page.locator('button[formaction="/matrix/apply"]').click();
+    expect(await page.locator('.editor-message').textContent()).toContain('Applied');
+    const after = await escalate('camera easy Warranty claim for a scratched housing via:email');
+    await open('U0COUNSEL', 'C0LEGAL');
+    await expect.poll(() => card(after).count(), { timeout: 8000 }).toBe(1);
+    await open('U0CARL', 'C0CAMERA');
+    expect(await card(before).count()).toBe(1);
+    expect(await card(after).count()).toBe(0);
+  });
+
+  it('plays the story while the page watches, caption by caption, to the digest', async () => {
+    await open('U0ANNA', 'C0BILLING');
+    await page.locator('.story button').click();
+    await expect.poll(() => page.locator('.story-caption').textContent(), { timeout: 30_000, interval: 200 }).toContain('The end.');
+    await playground.storyDone();
+    const claimed = page.locator('section.channel .message', { hasText: 'Customer charged twice for order 1182' });
+    expect(await claimed.last().textContent()).toContain('Resolved by @anna');
+    await open('U0ALEX', 'digests');
+    expect(await page.locator('.digest .bk-header', { hasText: /^Digest (billing-daily|support-weekly)/ }).count()).toBeGreaterThan(0);
+  }, 40_000);
 });
