@@ -2,6 +2,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AppContext } from './app/context.js';
 import { cachedMembers, ownerDirectory } from './app/owner-directory.js';
+import { slackPresence } from './slack/people-presence.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { forgetOldRequests } from './db/request-store.js';
@@ -102,6 +103,8 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     // Bound late: the metrics read the context's clock.
     observe: (issue, events) => metrics.observe(issue, events),
     countError: (loop) => metrics.countError(loop),
+    countDeflection: (category) => metrics.countDeflection(category),
+    people: slackPresence(client, log),
   };
   const metrics = createMetrics(database.db, ctx.now);
   // How long a claimed timer or message stays with the instance that took it before others may take it over.

@@ -107,6 +107,10 @@ export function createMetrics(db: Db, now: () => Date) {
     labelNames: ['kind', 'result'],
     registers: [registry],
   });
+  const deflections = new Counter({
+    name: 'frontline_deflections_total', help: 'Escalation forms closed after showing the category\'s article or past answers',
+    labelNames: ['category'], registers: [registry],
+  });
   const sweepSeconds = new Histogram({
     name: 'frontline_sweep_duration_seconds',
     help: 'How long one sweep (timers, then queued messages) took',
@@ -118,6 +122,7 @@ export function createMetrics(db: Db, now: () => Date) {
     countSend: (kind: string, result: SendResult) => sends.inc({ kind, result }),
     timeSweep: () => sweepSeconds.startTimer(),
     countError: (loop: string) => loopErrors.inc({ loop }),
+    countDeflection: (category: string) => deflections.inc({ category }),
     /** Acknowledgements and resolutions as they are stored: one observation per customer (a swarm's reports count). */
     observe: (issue: Issue, events: IssueEvent[]) => {
       for (const e of events) {

@@ -1,13 +1,13 @@
 import {
-  categories, filedIn, highTiers, measure, openNow, swarmFigures, urgentNow, volume, type Breakdown, type Measure, type Period,
+  categories, deflectionFigures, highTiers, measure, openNow, praiseFigures, swarmFigures, urgentNow, volume, type Breakdown, type Measure, type Period, type Scope,
 } from '../db/digest-queries.js';
 import { previousPeriod } from '../domain/digest-flags.js';
-import type { Digest } from '../domain/routing/matrix.js';
+import { named, praiseCategories, type Digest } from '../domain/routing/matrix.js';
 import type { AppContext } from './context.js';
 
-/** The category whose escalations count as praise passed on (see routing.example.yml). */
-export const PRAISE_CATEGORY = 'praise';
 const LIST_LIMIT = 10;
+/** Escalations in a period from which a category without a knowledge-base article is flagged. */
+const WRITE_AN_ARTICLE = 3;
 
 /** Acknowledgement and resolution figures of one group (a team, a level, an origin, or everyone). */
 export interface Speed {
@@ -35,20 +35,22 @@ const top = (byActor: Breakdown['byActor']) =>
  */
 export async function composeDigest(ctx: AppContext, digest: Pick<Digest, 'name' | 'teams' | 'timezone'>, period: Period) {
   const teams = digest.teams ?? Object.keys(ctx.matrix.teams);
+  const scope: Scope = { teams, praise: praiseCategories(ctx.matrix) };
   const before = previousPeriod(period);
   const now = ctx.now();
   const easiest = Object.keys(ctx.matrix.levels)[0]!;
-  const [current, previous, open, acks, resolves, tiers, urgent, cats, praise, swarms] = await Promise.all([
-    volume(ctx.db, teams, period),
-    volume(ctx.db, teams, before),
-    openNow(ctx.db, teams, now),
-    measure(ctx.db, 'claimed', teams, period),
-    measure(ctx.db, 'resolved', teams, period),
-    highTiers(ctx.db, teams, period, LIST_LIMIT),
-    urgentNow(ctx.db, teams, now, LIST_LIMIT),
-    categories(ctx.db, teams, period, before, easiest, 5),
-    filedIn(ctx.db, teams, period, PRAISE_CATEGORY, 5),
-    swarmFigures(ctx.db, teams, period),
+  const [current, previous, open, acks, resolves, tiers, urgent, cats, praise, swarms, deflection] = await Promise.all([
+    volume(ctx.db, scope, period),
+    volume(ctx.db, scope, before),
+    openNow(ctx.db, scope, now),
+    measure(ctx.db, 'claimed', scope, period),
+    measure(ctx.db, 'resolved', scope, period),
+    highTiers(ctx.db, scope, period, LIST_LIMIT),
+    urgentNow(ctx.db, scope, now, LIST_LIMIT),
+    categories(ctx.db, scope, period, before, easiest, 5),
+    praiseFigures(ctx.db, scope, period, 5),
+    swarmFigures(ctx.db, scope, period),
+    deflectionFigures(ctx.db, scope, period, !digest.teams),
   ]);
   const byTeam = sideBySide(acks.byTeam, resolves.byTeam);
   return {
@@ -58,6 +60,12 @@ export async function composeDigest(ctx: AppContext, digest: Pick<Digest, 'name'
     missed: [...teams].sort().filter((team) => byTeam.some((s) => s.key === team) || open.overdueByTeam.get(team))
       .map((team) => ({ team, ...(byTeam.find((s) => s.key === team) ?? { acks: NONE, resolves: NONE }), overdueNow: open.overdueByTeam.get(team) ?? 0 })),
     tiers, urgent, categories: cats, swarms,
+    intake: {
+      deflected: deflection.deflected,
+      sameAnswer: deflection.sameAnswer,
+      // Busy categories the front line has no article for: the knowledge base's to-do list.
+      noArticle: deflection.filed.filter((c) => c.count >= WRITE_AN_ARTICLE && !named(ctx.matrix.categories, c.category)?.kb),
+    },
     origins: sideBySide(acks.byOrigin, resolves.byOrigin),
     overall: { key: 'overall', acks: acks.overall, resolves: resolves.overall },
     people: { claimers: top(acks.byActor), resolvers: top(resolves.byActor), praise },

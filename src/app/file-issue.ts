@@ -5,6 +5,9 @@ import { findSwarmMatch, takeSwarmTurn } from '../db/swarm-store.js';
 import { filed, newIssue, type Filing } from '../domain/issue/filing.js';
 import type { Issue, UnclaimedIssue } from '../domain/issue/issue.js';
 import { linksAtOnce } from '../domain/issue/swarm.js';
+import type { Change } from '../domain/issue/change.js';
+import { isPraise, mentionedUsers, praiseOf } from '../domain/issue/praise.js';
+import { lastResolverFor } from '../db/praise-store.js';
 import type { SwarmRules } from '../domain/routing/matrix.js';
 import { routeWithReasons, type RoutedIssue } from '../domain/routing/route-issue.js';
 import { storeChange, wakeFor, type Stored } from './act-on-issue.js';
@@ -31,6 +34,8 @@ export interface FileIssueInput extends Omit<Filing, 'details' | 'customerRef' |
   /** Identifies the Slack request (trigger_id, view id): a retry files nothing new. */
   requestKey: string;
   swarm?: SwarmChoice;
+  /** A praise escalation: the experts the customer thanked, as the form named them. */
+  praised?: string[];
 }
 
 /** Filed (or found filed by this request before); `linkedTo` when it became a report of a swarm. */
@@ -81,7 +86,7 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     if (!(await rememberRequest(tx, input.requestKey, now))) return filedBefore();
     const issue = (await insertIssue(tx, newIssue(filing, routed, now), now)) as UnclaimedIssue;
     await linkRequest(tx, input.requestKey, issue.id);
-    const filedChange = filed(issue, filing, route, input.interim ?? false);
+    const filedChange = withPraise(filed(issue, filing, route, input.interim ?? false), isPraise(ctx.matrix, filing.category) ? await praisedBy(tx, filing, input.praised) : []);
     if (swarm?.parent) {
       const link = await storeLink(ctx, tx, issue, swarm.parent, now, {
         via: input.swarm === 'quick' || input.swarm === undefined ? 'quick_form' : 'form', by: null, score: swarm.score, interim: input.interim ?? false, before: filedChange,
@@ -98,6 +103,23 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     ctx.kickOutbox();
   }
   return result;
+}
+
+/**
+ * Whom a praise escalation thanks: the experts the form named, else those
+ * mentioned in its text, else whoever last resolved an escalation for the customer.
+ */
+async function praisedBy(tx: Tx, filing: Filing, named: string[] | undefined): Promise<string[]> {
+  const experts = named?.length ? named : mentionedUsers(filing.summary, filing.details);
+  if (experts.length || !filing.customerRef) return experts;
+  const last = await lastResolverFor(tx, filing.customerRef);
+  return last ? [last] : [];
+}
+
+function withPraise(change: Change, experts: string[]): Change {
+  if (experts.length === 0) return change;
+  const praise = praiseOf(change.issue, change.issue.agentId, experts, 'escalation');
+  return { ...change, events: [...change.events, ...praise.events], messages: [...change.messages, ...praise.messages] };
 }
 
 /**

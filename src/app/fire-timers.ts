@@ -1,5 +1,6 @@
-import { lockIssue } from '../db/issue-store.js';
-import { claimDueTimers, dueTimersOf, settleTimers } from '../db/timer-store.js';
+import { findIssue, lockIssue } from '../db/issue-store.js';
+import { claimDueTimers, dueTimersOf, postponeTimers, settleTimers } from '../db/timer-store.js';
+import { reachFor, type DueKinds } from './reach-people.js';
 import { fireTimers } from '../domain/issue/timers.js';
 import { storeChange } from './act-on-issue.js';
 import type { AppContext } from './context.js';
@@ -24,11 +25,12 @@ export async function fireDueTimers(ctx: AppContext, options: FireOptions): Prom
     if (claimed.length === 0) return fired;
     fired += claimed.length;
     const issues = [...new Set(claimed.map((t) => t.issueId))];
+    const dueOf = (issueId: number) => claimed.filter((t) => t.issueId === issueId);
     // Issues are independent (each has its own row lock): a few at a time, so one slow issue holds up none.
     await Promise.all(Array.from({ length: Math.min(FIRING_CONCURRENCY, issues.length) }, async () => {
       for (let issueId = issues.shift(); issueId !== undefined; issueId = issues.shift()) {
         try {
-          await fireIssueTimers(ctx, issueId, options.graceMs);
+          await fireIssueTimers(ctx, issueId, dueOf(issueId), options.graceMs);
         } catch (error) {
           ctx.log.error({ err: error, issue: `ESC-${issueId}` }, 'could not fire timers; they will be retried');
         }
@@ -44,20 +46,30 @@ const FIRING_CONCURRENCY = 4;
  * Acts on all of one issue's due timers under its row lock. The claimed timers
  * only say which issue to look at: re-reading them here means that two instances
  * that each claimed part of an issue's timers still send one message, once.
+ * Whom a tier can reach is looked up in Slack first, outside the transaction.
  */
-async function fireIssueTimers(ctx: AppContext, issueId: number, graceMs: number): Promise<void> {
+async function fireIssueTimers(ctx: AppContext, issueId: number, claimed: DueKinds[], graceMs: number): Promise<void> {
   const now = ctx.now();
+  const before = await findIssue(ctx.db, issueId);
+  if (!before) return;
+  const reach = await reachFor(ctx, before, claimed, now);
+  let wakeAt: Date | undefined;
   await ctx.db.transaction(async (tx) => {
     const issue = (await lockIssue(tx, issueId))!;
-    const { change, done, cancelled } = fireTimers(issue, await dueTimersOf(tx, issueId, now), now, graceMs);
+    const { change, done, cancelled, postponed } = fireTimers(issue, await dueTimersOf(tx, issueId, now), now, graceMs, reach);
     await settleTimers(tx, cancelled, 'cancelled', now);
     await settleTimers(tx, done, 'done', now);
+    if (postponed) {
+      await postponeTimers(tx, postponed.ids, postponed.until);
+      wakeAt = postponed.until;
+    }
     if (!change.changed) return;
     // The plan already holds the later steps; only the progress recorded on the issue changes.
     await storeChange(tx, change, now, { replan: false });
     for (const e of change.events) {
-      if (e.type === 'escalated') ctx.log.warn({ issue: issue.key, target: e.details.target, tier: e.details.tier, late: e.details.late }, 'target missed: escalated');
+      if (e.type === 'escalated') ctx.log.warn({ issue: issue.key, target: e.details.target, tier: e.details.tier, late: e.details.late, skipped: e.details.skipped }, 'target missed: escalated');
       else if (e.type === 'nudged') ctx.log.info({ issue: issue.key, target: e.details.target, step: e.details.step }, 'nudged');
     }
   });
+  if (wakeAt) ctx.wakeTimersAt?.(wakeAt);
 }

@@ -82,6 +82,8 @@ export const issues = pgTable(
     index('issues_open_team_idx').on(t.team, t.status, t.ackDueAt, t.resolveDueAt).where(sql`${t.status} <> 'resolved'`),
     uniqueIndex('issues_card_idx').on(t.channel, t.cardTs),
     index('issues_parent_idx').on(t.parentId).where(sql`${t.parentId} is not null`),
+    // Past answers shown while an agent fills in the form: a category's recent resolutions.
+    index('issues_answers_idx').on(t.category, t.resolvedAt).where(sql`${t.status} = 'resolved' and ${t.parentId} is null`),
     // The invariants of src/domain/issue/issue.ts, so that no writer can break them.
     check('issues_status_known', sql`${t.status} in ('unclaimed', 'claimed', 'waiting', 'resolved')`),
     check('issues_claimed_has_claimer', sql`(${t.status} = 'unclaimed') = (${t.claimerId} is null) and (${t.claimerId} is null) = (${t.claimedAt} is null)`),
@@ -223,6 +225,20 @@ export const dailyJobs = pgTable('daily_jobs', {
   day: text('day').notNull(),
   ranAt: at('ran_at').notNull(),
 }, (t) => [uniqueIndex('daily_jobs_key').on(t.job, t.day)]);
+
+/**
+ * An agent who closed the escalation form after it showed the category's
+ * knowledge-base article or past answers: an escalation the front line did not need.
+ * One row per form (its view id), however often Slack repeats the close.
+ */
+export const deflections = pgTable('deflections', {
+  viewId: text('view_id').primaryKey(),
+  category: text('category').notNull(),
+  userId: text('user_id').notNull(),
+  /** What the form showed when it was closed: the article, and the keys of the past answers. */
+  shown: jsonb('shown').$type<{ kb: boolean; answers: string[] }>().notNull(),
+  at: at('at').notNull(),
+}, (t) => [index('deflections_at_idx').on(t.at, t.category)]);
 
 export type IssueRow = typeof issues.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -43,6 +43,12 @@ export async function settleTimers(tx: Tx, ids: number[], status: TimerStatus, n
   await tx.update(timers).set({ status, firedAt: now, lockedUntil: null }).where(inArray(timers.id, ids));
 }
 
+/** Moves timers to a later time (a nudge waiting for the claimer's working hours), free for any instance to claim then. */
+export async function postponeTimers(tx: Tx, ids: number[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.update(timers).set({ dueAt: until, lockedUntil: null }).where(inArray(timers.id, ids));
+}
+
 /** The issue's timers that are due and not yet settled, whoever claimed them; read under the issue's row lock. */
 export async function dueTimersOf(tx: Tx, issueId: number, now: Date): Promise<StoredTimer[]> {
   return tx.select({ id: timers.id, kind: timers.kind, target: timers.target, step: timers.step, dueAt: timers.dueAt, fence: timers.fence })

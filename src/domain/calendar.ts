@@ -14,6 +14,11 @@ export interface Calendar {
   holidays: string[];
   /** The built-in 24x7 calendar: elapsed time is open time. */
   always: boolean;
+  /**
+   * Whether the calendar names its own time zone. One that does not runs in the
+   * matrix's zone for teams, and in each person's own Slack zone as working hours.
+   */
+  ownTimezone?: boolean;
 }
 
 export const ALWAYS: Calendar = {

@@ -17,7 +17,11 @@ const target = z.enum(['ack', 'resolve']);
 /** A line in the card's thread for each step, so the thread is the issue's story. */
 const threadNote = z.discriminatedUnion('note', [
   z.object({ note: z.literal('nudge'), target }),
-  z.object({ note: z.literal('escalated'), target, tier: z.number(), notify: z.array(z.string()), late: z.boolean() }),
+  z.object({
+    note: z.literal('escalated'), target, tier: z.number(), notify: z.array(z.string()), late: z.boolean(),
+    skipped: z.array(z.object({ user: z.string(), why: z.enum(['outside_hours', 'dnd']) })).default([]),
+    nobodyReachable: z.boolean().optional(),
+  }),
   z.object({ note: z.literal('unclaimed'), by: z.string() }),
   z.object({ note: z.literal('paused'), by: z.string() }),
   z.object({ note: z.literal('resumed'), by: z.string(), via: z.string(), answer: z.string().nullable() }),
@@ -68,6 +72,8 @@ const messageSchema = z.discriminatedUnion('kind', [
   // To people in the escalation chain, or anyone who must fix a channel.
   z.object({ kind: z.literal('tier_dm'), ...about, user: z.string(), target, tier: z.number(), late: z.boolean() }),
   z.object({ kind: z.literal('channel_problem'), ...about, user: z.string(), channel: z.string(), error: z.string() }),
+  // Praise for an expert: named in a praise escalation, or a happy customer after their resolution.
+  z.object({ kind: z.literal('praise_dm'), ...about, user: z.string(), by: z.string(), via: z.enum(['escalation', 'happy_customer']) }),
   // A probable outage: the first tier by DM, and the team's outage channel.
   z.object({ kind: z.literal('outage_dm'), ...about, user: z.string() }),
   z.object({ kind: z.literal('outage_notice'), ...about, channel: z.string() }),
@@ -115,6 +121,7 @@ export function laneOf(message: OutboxMessage): string {
     case 'channel_problem':
     case 'undelivered_dm':
     case 'outage_dm':
+    case 'praise_dm':
       return dm(message.user);
     case 'publish_home':
       return `home:${message.audience}`;

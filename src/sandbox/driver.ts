@@ -170,6 +170,53 @@ export class SlackDriver {
     return reply;
   }
 
+  /**
+   * Picks `value` in the input `blockId` of the user's open modal, with `typed`
+   * as the rest of the form so far. Slack tells the app only when the input
+   * block asks for it (`dispatch_action`); otherwise nothing is sent.
+   */
+  async choose(user: string, blockId: string, value: string, typed: Record<string, string | undefined> = {}): Promise<AppReply | undefined> {
+    const view = this.slack.openViewOf(user);
+    if (!view) throw new Error(`sandbox: ${user} has no open modal`);
+    const block = (view.view.blocks ?? []).find((b: Json) => b.type === 'input' && b.block_id === blockId);
+    if (!block) throw new Error(`sandbox: no input "${blockId}" in ${user}'s modal`);
+    if (!block.dispatch_action) return undefined;
+    const values = { ...typed, [blockId]: value };
+    const state = stateValues(view.view, values);
+    const payload = {
+      type: 'block_actions',
+      user: this.userFields(user),
+      api_app_id: 'A0FRONTLINE',
+      token: 'legacy-verification-token',
+      container: { type: 'view', view_id: view.id },
+      trigger_id: this.slack.issueTrigger(user),
+      team: { id: this.slack.teamId, domain: 'sandbox' },
+      view: { ...view.view, id: view.id, hash: view.hash, team_id: this.slack.teamId, state: { values: state } },
+      actions: [{ ...state[blockId][block.element.action_id], action_id: block.element.action_id, block_id: blockId, action_ts: String(Date.now() / 1000) }],
+    };
+    return this.deliver('interactive', payload);
+  }
+
+  /**
+   * The user closes (cancels) their open modal. Slack sends `view_closed` only
+   * when the view asked for it (`notify_on_close`).
+   */
+  async close(user: string): Promise<AppReply | undefined> {
+    const view = this.slack.openViewOf(user);
+    if (!view) throw new Error(`sandbox: ${user} has no open modal`);
+    view.open = false;
+    if (!view.view.notify_on_close) return undefined;
+    return this.deliver('interactive', {
+      type: 'view_closed',
+      team: { id: this.slack.teamId, domain: 'sandbox' },
+      user: this.userFields(user),
+      api_app_id: 'A0FRONTLINE',
+      token: 'legacy-verification-token',
+      view: { ...view.view, id: view.id, hash: view.hash, team_id: this.slack.teamId },
+      is_cleared: false,
+    });
+  }
+
   /** A person's reply in a message's thread: recorded in the sandbox and delivered as a `message` event. */
   reply(user: string, parent: SandboxMessage, text: string, options: SignOptions & { eventId?: string } = {}): Promise<AppReply> {
     const ts = this.slack.postAsUser(user, parent.channel, text, parent.ts);
@@ -229,6 +276,8 @@ function stateValues(view: Json, values: Record<string, string | undefined>): Js
     const value =
       element.type === 'plain_text_input'
         ? { type: element.type, value: given ?? null }
+        : element.type === 'multi_users_select'
+        ? { type: element.type, selected_users: given ? given.split(',') : [] }
         : { type: element.type, selected_option: given === undefined ? null : (option ?? { text: { type: 'plain_text', text: given }, value: given }) };
     state[block.block_id] = { [element.action_id]: value };
   }

@@ -17,7 +17,14 @@ import { webApiMethods } from './web-api-methods.js';
 export type Json = Record<string, any>;
 
 /** A person; `deleted` is a deactivated account, as Slack reports it. */
-export interface SandboxUser { id: string; name: string; tz: string; deleted?: boolean }
+export interface SandboxUser {
+  id: string;
+  name: string;
+  tz: string;
+  deleted?: boolean;
+  /** Do-not-disturb: snoozed until this time (as dnd.info reports it). */
+  snoozedUntil?: Date;
+}
 export interface SandboxChannel { id: string; name: string; members: Set<string>; archived: boolean; dm?: string }
 export interface SandboxMessage {
   channel: string;
@@ -157,6 +164,20 @@ export class SlackSandbox {
 
   addUser(id: string, name: string, tz = 'Europe/London', options: { deleted?: boolean } = {}): void {
     this.users.set(id, { id, name, tz, ...(options.deleted ? { deleted: true } : {}) });
+  }
+
+  /** Sets a person's time zone, as they would in their Slack profile. */
+  setTimezone(user: string, tz: string): void {
+    const found = this.users.get(user);
+    if (!found) throw new Error(`sandbox: no user ${user}`);
+    found.tz = tz;
+  }
+
+  /** Snoozes a person's notifications until `until` (do-not-disturb); undefined turns it off. */
+  snooze(user: string, until: Date | undefined): void {
+    const found = this.users.get(user);
+    if (!found) throw new Error(`sandbox: no user ${user}`);
+    found.snoozedUntil = until;
   }
 
   /** A channel; the bot is a member unless `botMember` is false. */

@@ -112,6 +112,14 @@ export function webApiMethods(slack: SlackSandbox): Record<string, ApiMethod> {
       return ok({ user: userObject(user) });
     },
 
+    // Snoozing is the do-not-disturb a person sets by hand; no schedule is modelled.
+    'dnd.info': (args) => {
+      const user = slack.users.get(args.user);
+      if (!user) return fail('user_not_found');
+      const until = user.snoozedUntil && user.snoozedUntil.getTime() > slack.now() ? Math.floor(user.snoozedUntil.getTime() / 1000) : undefined;
+      return ok({ dnd_enabled: false, next_dnd_start_ts: 1, next_dnd_end_ts: 1, snooze_enabled: until !== undefined, ...(until ? { snooze_endtime: until, snooze_remaining: until - Math.floor(slack.now() / 1000) } : {}) });
+    },
+
     // One page holds everyone: the sandbox's workspaces are small. Deactivated people are listed, marked deleted.
     'users.list': () => ok({ members: [...slack.users.values()].map(userObject), response_metadata: { next_cursor: '' } }),
 

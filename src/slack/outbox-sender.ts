@@ -9,7 +9,7 @@ import type { Issue } from '../domain/issue/issue.js';
 import { readOutboxMessage, unhandled, type OutboxMessage } from '../domain/outbox-message.js';
 import { isChannelId, isGroupId } from '../domain/slack-ids.js';
 import {
-  agentFiled, agentPostFailed, agentRerouted, agentResolved, agentWaiting, ccNotice, channelProblem, resolutionInThread, threadNote, tierNotice,
+  agentFiled, agentPostFailed, agentRerouted, agentResolved, agentWaiting, ccNotice, channelProblem, praiseNotice, resolutionInThread, threadNote, tierNotice,
   undeliveredNotice, type Message,
 } from './blocks/agent-messages.js';
 import { digestMessage } from './blocks/digest.js';
@@ -149,6 +149,8 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
         if (!parent) return { skipped: 'parent not found' };
         return tellAgent(row, issue, agentLinked(issue, parent, await swarmSummary(ctx.db, parent.id), message.by), message.interim);
       }
+      case 'praise_dm':
+        return dm(row, message.user, praiseNotice(issue, message.by, message.via));
       case 'outage_dm':
         return dm(row, message.user, outageNotice(issue, await swarmSummary(ctx.db, issue.id)));
       case 'outage_notice':

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SUMMARY_MAX } from '../domain/quick-form.js';
+import { SUMMARY_MAX, type Draft } from '../domain/quick-form.js';
 import type { Matrix } from '../domain/routing/matrix.js';
 import { CUSTOMER_REF_MAX, DETAILS_MAX, DIFFERENT_PROBLEM, FIELD, type EscalateMetadata } from './blocks/escalate-modal.js';
 import type { SwarmChoice } from '../app/file-issue.js';
@@ -64,7 +64,8 @@ type StateValues = Record<string, Record<string, unknown>>;
 
 /** The submitted value of an input block: a selected option's value or typed text. */
 function inputValue(values: StateValues, blockId: string): string | undefined {
-  const element = values[blockId]?.value as { value?: string | null; selected_option?: { value?: string } | null } | undefined;
+  // Each input holds one element; most are `value`, a select that tells Frontline at once has its own id.
+  const element = Object.values(values[blockId] ?? {})[0] as { value?: string | null; selected_option?: { value?: string } | null } | undefined;
   const raw = element?.selected_option?.value ?? element?.value ?? undefined;
   return typeof raw === 'string' ? withoutControls(raw) : undefined;
 }
@@ -108,6 +109,33 @@ export function readEscalateForm(matrix: Matrix, values: StateValues): { ok: tru
   };
 }
 
+/** The form as typed so far, unchecked: what a form rebuilt mid-way keeps. */
+export function readDraft(values: StateValues): Draft {
+  const field = (id: string) => inputValue(values, id) || undefined;
+  return {
+    category: field(FIELD.category), level: field(FIELD.level), origin: field(FIELD.origin),
+    summary: field(FIELD.summary), details: field(FIELD.details), customerRef: field(FIELD.customerRef),
+  };
+}
+
+/** A choice made inside an open form (`dispatch_action`): the form as it stands, to rebuild it. */
+export const formActionPayload = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  view: z.object({
+    id: z.string().min(1),
+    hash: z.string().optional(),
+    private_metadata: z.string().default(''),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+  }),
+});
+
+/** The people a praise escalation thanks, as chosen in the form (user ids only). */
+export function readPraised(values: StateValues): string[] {
+  const element = values[FIELD.praised]?.value as { selected_users?: unknown } | undefined;
+  const users = z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/)).max(10).safeParse(element?.selected_users ?? []);
+  return users.success ? users.data : [];
+}
+
 /** The agent's answer to "same problem?", when the form asked it. */
 export function readSwarmChoice(values: StateValues): SwarmChoice | undefined {
   const value = inputValue(values, FIELD.swarm);
@@ -130,7 +158,11 @@ export function readResolveForm(values: StateValues): { ok: true; note: string }
   return note.ok ? { ok: true, note: note.text } : { ok: false, errors: { [NOTE_BLOCK]: note.error } };
 }
 
-const escalateMetadata = z.object({ responseUrl: z.url().optional(), channelId: z.string().optional() });
+const escalateMetadata = z.object({
+  responseUrl: z.url().optional(),
+  channelId: z.string().optional(),
+  shown: z.object({ category: z.string(), kb: z.boolean(), answers: z.array(z.string()) }).optional(),
+});
 const issueMetadata = z.object({ issueId: z.number().int().positive() });
 
 function parseJson(text: string): unknown {

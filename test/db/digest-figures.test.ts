@@ -7,6 +7,7 @@ import { fireDueTimers } from '../../src/app/fire-timers.js';
 import { resolveIssue } from '../../src/app/resolve-issue.js';
 import { resumeIssue, waitOnCustomer } from '../../src/app/wait-on-customer.js';
 import { reopenIssue } from '../../src/app/reopen-issue.js';
+import { passOnHappyCustomer } from '../../src/app/praise.js';
 import { unclaimIssue } from '../../src/app/claim-issue.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
@@ -26,9 +27,9 @@ let ctx: AppContext;
 let digest: ComposedDigest;
 let n = 0;
 
-async function file(category: string, level: string, origin: string, at: string) {
+async function file(category: string, level: string, origin: string, at: string, details?: string) {
   clock.set(at);
-  return (await fileIssue(ctx, { category, level, origin, summary: `${category} ${level} ${origin}`, agentId: 'U0ALEX', requestKey: `fixture:${n++}` })).issue.id;
+  return (await fileIssue(ctx, { category, level, origin, summary: `${category} ${level} ${origin}`, details, agentId: 'U0ALEX', requestKey: `fixture:${n++}` })).issue.id;
 }
 const by = (issueId: number, userId: string) => ({ issueId, userId });
 async function act(at: string, action: () => Promise<{ ok: boolean }>) {
@@ -42,7 +43,9 @@ async function act(at: string, action: () => Promise<{ ok: boolean }>) {
  *  ESC-2 billing hard twitter  Mon 12:00, claimed 12:30 (ack 30m, target 15m missed), waiting 12:40-13:40, resolved 14:00 (60m)
  *  ESC-3 billing easy email    Tue 10:00, claimed 11:00 (ack 60m), resolved 12:00 (120m)
  *  ESC-4 legal (hard) phone    Wed 10:00, never claimed: both targets missed by Monday
- *  ESC-5 praise easy chat      Thu 10:00, claimed 10:05 (5m), resolved 10:30 (30m)
+ *  ESC-5 praise easy chat      Thu 10:00, claimed 10:05 (5m), resolved 10:30 (30m); it thanks Ben.
+ *  The customer of ESC-1 was happy with Anna's resolution (Mon 11:30).
+ * Praise is not a problem: ESC-5 counts in no figure but its own line.
  */
 beforeAll(async () => {
   const fresh = await freshDatabase();
@@ -56,6 +59,7 @@ beforeAll(async () => {
   const e1 = await file('billing', 'hard', 'phone', '2026-11-23T10:00:00Z');
   await act('2026-11-23T10:10:00Z', () => claimIssue(ctx, by(e1, 'U0ANNA'), 'button'));
   await act('2026-11-23T11:00:00Z', () => resolveIssue(ctx, by(e1, 'U0ANNA'), 'Refunded.'));
+  await act('2026-11-23T11:30:00Z', () => passOnHappyCustomer(ctx, by(e1, 'U0ALEX')));
   const e2 = await file('billing', 'hard', 'twitter', '2026-11-23T12:00:00Z');
   await act('2026-11-23T12:30:00Z', () => claimIssue(ctx, by(e2, 'U0BEN'), 'reply'));
   await act('2026-11-23T12:40:00Z', () => waitOnCustomer(ctx, by(e2, 'U0BEN'), null));
@@ -65,7 +69,7 @@ beforeAll(async () => {
   await act('2026-11-24T11:00:00Z', () => claimIssue(ctx, by(e3, 'U0ANNA'), 'reaction'));
   await act('2026-11-24T12:00:00Z', () => resolveIssue(ctx, by(e3, 'U0ANNA'), 'Explained the invoice.'));
   await file('legal', 'easy', 'phone', '2026-11-25T10:00:00Z');
-  const e5 = await file('praise', 'easy', 'chat', '2026-11-26T10:00:00Z');
+  const e5 = await file('praise', 'easy', 'chat', '2026-11-26T10:00:00Z', 'She says <@U0BEN> was patient and clear.');
   await act('2026-11-26T10:05:00Z', () => claimIssue(ctx, by(e5, 'U0CARE'), 'button'));
   await act('2026-11-26T10:30:00Z', () => resolveIssue(ctx, by(e5, 'U0CARE'), 'Passed on to the team.'));
   clock.set('2026-11-30T09:00:00Z');
@@ -78,7 +82,7 @@ afterAll(async () => {
 
 describe('digest figures, on a hand-worked week', () => {
   it('counts the volume, with the change against the week before', () => {
-    expect(digest.volume).toEqual({ current: { filed: 5, claimed: 4, resolved: 4, reopened: 0 }, previous: { filed: 0, claimed: 0, resolved: 0, reopened: 0 }, open: 1 });
+    expect(digest.volume).toEqual({ current: { filed: 4, claimed: 3, resolved: 3, reopened: 0 }, previous: { filed: 0, claimed: 0, resolved: 0, reopened: 0 }, open: 1 });
   });
 
   it('gives median and 90th percentile business times per team and level, paused time excluded', () => {
@@ -89,14 +93,13 @@ describe('digest figures, on a hand-worked week', () => {
       acks: { count: 3, late: 1, median: 30 * min, p90: 54 * min },
       resolves: { count: 3, late: 0, median: 60 * min, p90: 108 * min },
     });
-    expect(digest.speeds.byTeam.find((s) => s.key === 'delight')).toMatchObject({ acks: { median: 5 * min }, resolves: { median: 30 * min } });
-    expect(digest.speeds.byLevel.find((s) => s.key === 'easy')).toMatchObject({ acks: { count: 2, median: 32.5 * min }, resolves: { count: 2, median: 75 * min } });
+    expect(digest.speeds.byTeam.find((s) => s.key === 'delight')).toBeUndefined(); // praise only
+    expect(digest.speeds.byLevel.find((s) => s.key === 'easy')).toMatchObject({ acks: { count: 1, median: 60 * min }, resolves: { count: 1, median: 120 * min } });
   });
 
   it('counts late acknowledgements and resolutions per team, and what is past target now', () => {
     expect(digest.missed.map((m) => [m.team, m.acks.late, m.acks.count, m.resolves.late, m.resolves.count, m.overdueNow])).toEqual([
       ['billing', 1, 3, 0, 3, 0],
-      ['delight', 0, 1, 0, 1, 0],
       ['legal', 0, 0, 0, 0, 1], // never claimed: past its acknowledgement target now
     ]);
     expect(digest.urgent.total).toBe(1);
@@ -107,28 +110,32 @@ describe('digest figures, on a hand-worked week', () => {
     expect(digest.categories).toEqual([
       { category: 'billing', count: 3, previous: 0, easiest: 1, firstTime: 3 },
       { category: 'legal', count: 1, previous: 0, easiest: 0, firstTime: 0 }, // its route raises it to hard
-      { category: 'praise', count: 1, previous: 0, easiest: 1, firstTime: 1 },
     ]);
-    // Overall: acks 5, 10, 30, 60 -> 20 min; resolves 30, 60, 60, 120 -> 60 min.
-    expect(digest.overall).toMatchObject({ acks: { count: 4, median: 20 * min }, resolves: { count: 4, median: 60 * min } });
+    // Overall: acks 10, 30, 60 -> 30 min; resolves 60, 60, 120 -> 60 min.
+    expect(digest.overall).toMatchObject({ acks: { count: 3, median: 30 * min }, resolves: { count: 3, median: 60 * min } });
     // Two phone escalations, but only ESC-1 was acknowledged and resolved.
     expect(digest.origins.find((o) => o.key === 'phone')).toMatchObject({ acks: { count: 1, median: 10 * min }, resolves: { count: 1, median: 60 * min } });
   });
 
   it('recognises who claimed and resolved most, and the praise passed on', () => {
-    expect(digest.people.claimers).toEqual([{ user: 'U0ANNA', count: 2 }, { user: 'U0BEN', count: 1 }, { user: 'U0CARE', count: 1 }]);
+    expect(digest.people.claimers).toEqual([{ user: 'U0ANNA', count: 2 }, { user: 'U0BEN', count: 1 }]);
     expect(digest.people.resolvers[0]).toEqual({ user: 'U0ANNA', count: 2 });
-    expect(digest.people.praise.map((p) => p.key)).toEqual(['ESC-5']);
+    expect(digest.people.praise.escalations.total).toBe(1);
+    expect(digest.people.praise.escalations.lines.map((p) => p.key)).toEqual(['ESC-5']);
+    expect(digest.people.praise.experts).toEqual([{ user: 'U0ANNA', count: 1 }, { user: 'U0BEN', count: 1 }]);
+    expect(digest.people.praise.happyCustomers).toBe(1);
   });
 
   it('reads as text for the command line', () => {
     const text = digestText(digest, false);
-    expect(text).toContain('Filed 5 (+5) · claimed 4 (+4) · resolved 4 (+4) · reopened 0 (±0) · open now 1');
+    expect(text).toContain('Filed 4 (+4) · claimed 3 (+3) · resolved 3 (+3) · reopened 0 (±0) · open now 1');
     expect(text).toContain('billing: acknowledge 30 min (p90 54 min, 3) · resolve 1 h (p90 1 h 48 min, 3)');
     expect(text).toContain('billing: acknowledged late 1 of 3 (33%) · resolved late 0 of 3 (0%) · past target now 0');
     expect(text).toContain('legal: acknowledged late 0 of 0 (—) · resolved late 0 of 0 (—) · past target now 1');
     expect(text).toContain('phone: acknowledge 10 min (1) · resolve 1 h (1)');
-    expect(text).toContain('Most claimed: @U0ANNA (2), @U0BEN (1), @U0CARE (1)');
+    expect(text).toContain('Most claimed: @U0ANNA (2), @U0BEN (1)');
+    expect(text).toContain('Praised: @U0ANNA (1), @U0BEN (1) · 1 happy customer after a resolution');
+    expect(text).toContain('Praise passed on: 1 (not counted as escalations above)');
   });
 });
 

@@ -1,3 +1,5 @@
+import type { Unreachable } from '../people.js';
+
 /**
  * The issue's timeline: one entry per thing that happened to it, appended and
  * never changed. Reports read their figures from here, one definition each:
@@ -12,6 +14,8 @@ export type ClaimVia = 'button' | 'reply' | 'reaction' | 'resolve' | 'swarm';
 export type LinkVia = 'quick_form' | 'form' | 'hand';
 /** How a report left its swarm: the agent's undo, its reopening, or an expert. */
 export type UnlinkVia = 'undo' | 'reopen' | 'hand';
+/** How praise reached an expert: a praise escalation naming them, or a happy customer after their resolution. */
+export type PraiseVia = 'escalation' | 'happy_customer';
 export type ResumeVia = 'button' | 'reply' | 'agent_reply' | 'agent_dm' | 'unclaim';
 
 interface EventDetails {
@@ -28,7 +32,11 @@ interface EventDetails {
   paused: { question: string | null; remainingMs: number };
   resumed: { via: ResumeVia; pausedMs: number; answer: string | null };
   nudged: { target: Target; step: number; late: boolean };
-  escalated: { target: Target; tier: number; notify: string[]; late: boolean };
+  /**
+   * `notify`: who was told. `skipped`: people of the tiers passed over, and why;
+   * `nobodyReachable`: nobody in the chain could be reached, so the due tier was told anyway.
+   */
+  escalated: { target: Target; tier: number; notify: string[]; late: boolean; skipped?: Array<{ user: string; why: Unreachable }>; nobodyReachable?: boolean };
   /**
    * A resolution: `resolveMs` is business time since filing (or the reopen), paused time excluded;
    * `firstTime` when it came without a reroute or a reopen before it. `report`: a report of a swarm,
@@ -44,6 +52,11 @@ interface EventDetails {
   report_unlinked: { report: string; via: UnlinkVia };
   /** `frontline forget`: the customer's text was erased from the issue, its figures kept. */
   erased: { fields: string[] };
+  /**
+   * Praise for an expert, passed on by `actor`: named in a praise escalation, or the
+   * agent's "The customer was happy" on a resolution.
+   */
+  praised: { expert: string; via: PraiseVia };
   /** On a parent: its reports crossed the team's outage threshold, and its level was raised. */
   outage: { reports: number; withinMs: number; fromLevel: string; toLevel: string };
 }

@@ -221,7 +221,13 @@ function checkReferences(file: Partial<MatrixFile>, failed: ReadonlySet<string> 
     mustExist(['levels', name, 'calendar'], 'calendar', level.calendar, calendars);
   }
 
-  for (const [name, team] of Object.entries(file.teams ?? {})) checkTeam(name, team, report);
+  for (const [name, team] of Object.entries(file.teams ?? {})) {
+    checkTeam(name, team, report);
+    if (team?.hours) mustExist(['teams', name, 'hours'], 'calendar', team.hours, calendars);
+  }
+  for (const [user, person] of Object.entries(file.people ?? {})) {
+    if (person?.hours) mustExist(['people', user, 'hours'], 'calendar', person.hours, calendars);
+  }
 
   (file.routes ?? []).forEach((route: MatrixFile['routes'][number] | undefined, i) => {
     if (!route) return;
@@ -353,7 +359,7 @@ function buildCalendar(name: string, spec: MatrixFile['calendars'][string], defa
         .sort((a, b) => a[0] - b[0]);
     }
   }
-  const calendar = { name, timezone: spec.timezone ?? defaultZone, week, holidays: spec.holidays, always: false };
+  const calendar = { name, timezone: spec.timezone ?? defaultZone, ownTimezone: spec.timezone !== undefined, week, holidays: spec.holidays, always: false };
   if (!hasOpenHours(calendar)) throw new Error(`calendar ${name} has no open hours`);
   return calendar;
 }
@@ -393,6 +399,7 @@ function build(file: MatrixFile): Matrix {
     owners: t.owners,
     escalation: { ack: t.escalation.ack.map(buildTier), resolve: t.escalation.resolve.map(buildTier) },
     ...(t.swarms ? { swarms: buildSwarms(t.swarms) } : {}),
+    ...(t.hours ? { hours: t.hours } : {}),
   }]));
   const routes: Route[] = file.routes.map((r, index) => ({
     index,
@@ -407,10 +414,12 @@ function build(file: MatrixFile): Matrix {
     levels: byName(Object.entries(file.levels).map(([key, l]) => [key, { key, ...l, ack: duration(l.ack), resolve: duration(l.resolve) }])),
     nudges: [...file.nudges].sort((a, b) => a - b),
     origins: file.origins,
-    categories: byName(Object.entries(file.categories).map(([key, c]) => [key, { key, ...c }])),
+    // A category keyed `praise` was praise before the flag existed; it stays so unless it says `praise: false`.
+    categories: byName(Object.entries(file.categories).map(([key, c]) => [key, { key, ...c, praise: c.praise ?? key === 'praise' }])),
     teams,
     routes,
     digests: file.digests.map((d) => ({ ...d, timezone: d.timezone ?? file.timezone })),
+    people: byName(Object.entries(file.people)),
     retention: {
       ...(file.retention?.resolved_issues ? { resolvedIssuesMs: wallMs(file.retention.resolved_issues) } : {}),
       ...(file.retention?.outbox ? { outboxMs: wallMs(file.retention.outbox) } : {}),

@@ -72,6 +72,8 @@ const category = z.strictObject({
   label: z.string({ error: 'expected a label, such as "Billing & payments"' }).min(1, { error: 'expected a label, such as "Billing & payments"' })
     .max(75, { error: 'at most 75 characters (a Slack option label)' }),
   kb: z.url({ error: 'expected a URL' }).optional(),
+  /** Praise to pass on, not a problem: kept out of volume, recurring and missed-target figures. */
+  praise: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 const tier = z.strictObject({
@@ -101,7 +103,12 @@ const team = z.strictObject({
     .strictObject({ ack: z.array(tier).default([]), resolve: z.array(tier).default([]) })
     .default({ ack: [], resolve: [] }),
   swarms: swarms.optional(),
+  /** The working hours (a calendar) of the team's people: owners and tiers without hours of their own. */
+  hours: z.string().optional(),
 });
+
+/** One person's working hours: a tier passes over them outside these, and nudges wait for them. */
+const person = z.strictObject({ hours: z.string({ error: 'expected the name of a calendar, such as office' }) });
 
 const when = z
   .strictObject({
@@ -151,6 +158,8 @@ export const matrixSchema = z.strictObject({
   teams: named(team).refine((t) => Object.keys(t).length > 0, { error: 'define at least one team' }),
   routes: z.array(route).min(1, { error: 'define at least one route' }),
   digests: z.array(digest).default([]),
+  /** People's working hours, by user id. */
+  people: z.record(z.string().regex(USER_ID, { error: 'people are keyed by Slack user id, such as U0ANNA' }), person).default({}),
   /** How long customer data is kept; absent, forever. Applied once a day. */
   retention: z.strictObject({
     resolved_issues: duration.optional(),

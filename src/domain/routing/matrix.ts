@@ -13,6 +13,8 @@ export interface Matrix {
   teams: Record<string, Team>;
   routes: Route[];
   digests: Digest[];
+  /** Working hours by user id (a calendar name). */
+  people: Record<string, { hours: string }>;
   /** Wall-clock ages after which data is deleted, once a day; each absent means keep forever. */
   retention: { resolvedIssuesMs?: number; outboxMs?: number; eventsMs?: number };
 }
@@ -29,6 +31,8 @@ export interface Category {
   key: string;
   label: string;
   kb?: string;
+  /** Praise to pass on: counted on its own line, never as a problem. */
+  praise: boolean;
 }
 
 export interface Tier {
@@ -45,6 +49,8 @@ export interface Team {
   escalation: { ack: Tier[]; resolve: Tier[] };
   /** Swarm detection; absent, every escalation gets its own card. */
   swarms?: SwarmRules;
+  /** The working hours (a calendar name) of the team's people without hours of their own. */
+  hours?: string;
 }
 
 /**
@@ -93,5 +99,8 @@ export interface Digest {
 export function named<T>(map: Record<string, T>, name: string): T | undefined {
   return Object.hasOwn(map, name) ? map[name] : undefined;
 }
+
+/** The categories that are praise, whatever their keys. */
+export const praiseCategories = (matrix: Matrix): string[] => Object.values(matrix.categories).filter((c) => c.praise).map((c) => c.key);
 
 export const teamNamed = (matrix: Matrix, name: string): Team | undefined => named(matrix.teams, name);

@@ -1,10 +1,14 @@
 import { openTimeBetween } from '../../domain/calendar.js';
+import { UNREACHABLE_WORDS } from '../../domain/people.js';
 import { formatMs } from '../../domain/durations.js';
 import { escapeMrkdwn, mentionChannel, mentionUser, safeText, slackDate } from '../../domain/mrkdwn.js';
 import type { Issue } from '../../domain/issue/issue.js';
 import type { FailedMessage, ThreadNote } from '../../domain/outbox-message.js';
 import { actionButtons } from './issue-card.js';
-import { cardLink, context, plain, quote, section, type Blocks } from './kit.js';
+import { button, cardLink, context, plain, quote, section, type Blocks } from './kit.js';
+
+/** The resolution DM's "The customer was happy" button. */
+export const HAPPY_ACTION = 'issue_happy';
 import { outageNote, reportNote, reportUnlinkedNote } from './swarm-messages.js';
 
 /** What the escalating agent, the team thread and cc channels are told. */
@@ -71,10 +75,23 @@ export function agentResolved(issue: Issue, by: string, note: string): Message {
     blocks: [
       section(text),
       context(`Your escalation: ${safeText(issue.summary, 300)}`, cardLink(issue, 'the card') || escapeMrkdwn(issue.key)),
-      { type: 'actions', block_id: `reopen_${issue.id}`, elements: [{ ...actionButtons(issue, ['reopen'])[0]!, text: plain('Customer still has the problem'), style: 'danger' }] },
-      context('If the customer comes back within 7 days, reopen it here; it goes back to the same expert.'),
+      {
+        type: 'actions', block_id: `reopen_${issue.id}`, elements: [
+          { ...actionButtons(issue, ['reopen'])[0]!, text: plain('Customer still has the problem'), style: 'danger' },
+          button('The customer was happy', HAPPY_ACTION, String(issue.id)),
+        ],
+      },
+      context('If the customer comes back within 7 days, reopen it here; it goes back to the same expert. If they were happy, say so: the expert hears it.'),
     ],
   };
+}
+
+/** To an expert: a customer's thanks, from a praise escalation or a happy customer after their resolution. */
+export function praiseNotice(issue: Issue, by: string, via: 'escalation' | 'happy_customer'): Message {
+  const text = via === 'happy_customer'
+    ? `:tada: The customer of *${issue.key}* was happy with your resolution, says ${mentionUser(by)}.`
+    : `:tada: A customer praised you, passed on by ${mentionUser(by)}:\n${quote(safeText(issue.summary, 300))}`;
+  return { text, blocks: [section(text), context(`${escapeMrkdwn(issue.snapshot.category.label)} · ${cardLink(issue, 'the card') || escapeMrkdwn(issue.key)}`)] };
 }
 
 /** A DM to each person in an escalation tier: what slipped, and where to look. */
@@ -125,7 +142,9 @@ export function threadNote(issue: Issue, payload: ThreadNote, now: Date): Messag
       const what = payload.target === 'ack' ? 'acknowledgement' : 'resolution';
       const due = issue[payload.target].dueAt;
       const lead = payload.late ? `While Frontline was down, ${issue.key} missed its ${what} target` : `${issue.key} missed its ${what} target`;
-      return { text: `:rotating_light: ${lead} (${slackDate(due)}). Escalated to tier ${payload.tier}: ${payload.notify.map(mentionUser).join(' ')}` };
+      const passed = payload.skipped.length ? ` Passed over: ${payload.skipped.map((s) => `${mentionUser(s.user)} (${UNREACHABLE_WORDS[s.why]})`).join(', ')}.` : '';
+      const anyway = payload.nobodyReachable ? ' Nobody in the chain is in working hours or free of do-not-disturb, so they are told anyway.' : '';
+      return { text: `:rotating_light: ${lead} (${slackDate(due)}). Escalated to tier ${payload.tier}: ${payload.notify.map(mentionUser).join(' ')}.${passed}${anyway}` };
     }
     case 'unclaimed':
       return { text: `:leftwards_arrow_with_hook: ${mentionUser(payload.by)} handed ${issue.key} back to the queue. Acknowledge by ${slackDate(issue.ack.dueAt)}.` };
@@ -175,6 +194,7 @@ const FAILED_WHAT: Record<string, (key: string) => string> = {
   post_card: (key) => `the card of *${key}*`,
   agent_linked: (key) => `the news that *${key}* joined a swarm`,
   outage_dm: (key) => `the probable-outage alert about *${key}*`,
+  praise_dm: (key) => `the praise passed on with *${key}*`,
   outage_notice: (key) => `the probable-outage notice about *${key}*`,
 };
 

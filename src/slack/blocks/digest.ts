@@ -5,7 +5,7 @@ import { isEmpty } from '../../app/compose-digest.js';
 import { couldBeSelfServed, trend, unfairOrigins } from '../../domain/digest-flags.js';
 import { humanSpan } from '../../domain/durations.js';
 import { escapeMrkdwn, mentionUser, mrkdwnToText, safeText, slackDate } from '../../domain/mrkdwn.js';
-import type { IssueLine, Measure } from '../../db/digest-queries.js';
+import type { IssueLine, Measure, PraiseFigures } from '../../db/digest-queries.js';
 import type { Speed } from '../../app/compose-digest.js';
 import { context, header, section, type Blocks } from './kit.js';
 
@@ -29,7 +29,20 @@ function speedLine(s: Speed): string {
 const fairLine = (label: string, s: Speed) =>
   `${label}: acknowledge ${span(s.acks.median)} (${s.acks.count}) · resolve ${span(s.resolves.median)} (${s.resolves.count})`;
 
+const quoteInline = (text: string) => `“${safeText(text.replace(/\s+/g, ' '), 120)}”`;
+
 const lateShare = (m: Measure) => `${m.late} of ${m.count} (${pct(m.late, m.count)})`;
+
+/** Praise has its own lines: never a problem, a missed target or an escalation in the volume. */
+function praiseLines(p: PraiseFigures): string[] {
+  const { total, lines } = p.escalations;
+  return [
+    ...(p.experts.length ? [`:tada: Praised: ${p.experts.map((e) => `${mentionUser(e.user)} (${e.count})`).join(', ')}${p.happyCustomers ? ` · ${p.happyCustomers} happy customer${p.happyCustomers === 1 ? '' : 's'} after a resolution` : ''}`] : []),
+    ...(total ? [`:tada: Praise passed on: ${total} (not counted as escalations above)`] : []),
+    ...lines.map((l) => `${link(l)} ${safeText(l.summary, 120)}`),
+    ...more(lines.length, total),
+  ];
+}
 
 function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
   const when = (date: Date) => format(new TZDate(date, d.timezone), 'EEE d MMM HH:mm');
@@ -73,6 +86,15 @@ function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
       lines: d.categories.map((c) => `*${escapeMrkdwn(c.category)}*: ${c.count} (${trend(c.count, c.previous)})${couldBeSelfServed(c) ? ' · :bulb: mostly easy and solved first time: could the front line handle these with a guide?' : ''}`),
     },
     {
+      title: 'Deflection (what the front line could answer itself)',
+      lines: [
+        ...(d.intake.deflected.length
+          ? [`Forms closed after the article or past answers: ${d.intake.deflected.map((c) => `*${escapeMrkdwn(c.category)}* ${c.count}`).join(', ')}`] : []),
+        ...d.intake.noArticle.map((c) => `:memo: *${escapeMrkdwn(c.category)}*: ${c.count} escalations and no knowledge-base article: write one?`),
+        ...d.intake.sameAnswer.map((c) => `:repeat: *${escapeMrkdwn(c.category)}*: ${c.alike} resolutions gave the same answer, such as ${quoteInline(c.example)}: worth an article?`),
+      ],
+    },
+    {
       title: 'Fair treatment across channels of origin (median)',
       lines: [
         fairLine('Overall', d.overall),
@@ -85,7 +107,7 @@ function digestSections(d: ComposedDigest, late: boolean): DigestSection[] {
       lines: [
         d.people.claimers.length ? `Most claimed: ${d.people.claimers.map((c) => `${mentionUser(c.user)} (${c.count})`).join(', ')}` : 'Nobody claimed anything.',
         d.people.resolvers.length ? `Most resolved: ${d.people.resolvers.map((c) => `${mentionUser(c.user)} (${c.count})`).join(', ')}` : 'Nothing was resolved.',
-        ...d.people.praise.map((l) => `:tada: Praise passed on: ${link(l)} ${safeText(l.summary, 120)}`),
+        ...praiseLines(d.people.praise),
       ],
     },
   ];
@@ -103,7 +125,7 @@ export function digestMessage(d: ComposedDigest, late: boolean): { text: string;
 }
 
 /** Warnings keep a mark in a terminal; decoration goes. */
-const TEXT_EMOJI = { rotating_light: '!', warning: '!', bulb: '', tada: '' };
+const TEXT_EMOJI = { rotating_light: '!', warning: '!', bulb: '', tada: '', memo: '', repeat: '' };
 
 /** The digest as text for a terminal: no Slack markup. */
 export function digestText(d: ComposedDigest, late: boolean): string {

@@ -3,8 +3,9 @@ import { formatDuration } from '../../domain/durations.js';
 import type { Issue } from '../../domain/issue/issue.js';
 import { escapeMrkdwn, mentionChannel, safeText } from '../../domain/mrkdwn.js';
 import { SUMMARY_MAX, type Draft } from '../../domain/quick-form.js';
-import type { Level, Matrix } from '../../domain/routing/matrix.js';
-import { context, plain, section, type Blocks } from './kit.js';
+import type { Category, Level, Matrix } from '../../domain/routing/matrix.js';
+import { ANSWERS_WINDOW_DAYS, type PastAnswer } from '../../db/intake-store.js';
+import { context, plain, quote, section, type Blocks } from './kit.js';
 
 export const ESCALATE_MODAL = 'escalate_modal';
 export const DETAILS_MAX = 3000;
@@ -20,7 +21,12 @@ export const FIELD = {
   customerRef: 'customer_ref',
   /** Shown only when the escalation looks like an open one: same problem, or not. */
   swarm: 'swarm_choice',
+  /** Shown only for a praise category: the experts the customer thanked. */
+  praised: 'praised',
 } as const;
+
+/** The category select tells Frontline at once, so the form can show that category's help. */
+export const CATEGORY_CHOSEN = 'escalate_category';
 
 /** The open issue this escalation resembles, as the form shows it. */
 export interface OfferedMatch {
@@ -35,6 +41,14 @@ export const DIFFERENT_PROBLEM = 'different';
 export interface EscalateMetadata {
   responseUrl?: string;
   channelId?: string;
+  /** What help the form shows now: closing it after this counts as a deflection. */
+  shown?: { category: string; kb: boolean; answers: string[] };
+}
+
+/** What the form shows for the chosen category: its knowledge-base article and past answers. */
+export interface IntakeHelp {
+  category: Category;
+  answers: PastAnswer[];
 }
 
 const option = (text: string, value: string, description?: string) => ({
@@ -48,20 +62,39 @@ export function levelTargets(level: Level): string {
   return `Acknowledge within ${formatDuration(level.ack)}, resolve within ${formatDuration(level.resolve)} (${calendar})`;
 }
 
-function kbLinks(matrix: Matrix): string | undefined {
-  const links = Object.values(matrix.categories)
-    .filter((c) => c.kb)
-    .map((c) => `<${c.kb}|${escapeMrkdwn(c.label)}>`);
-  return links.length ? `:books: Check the knowledge base first: ${links.join(' · ')}` : undefined;
+/** The chosen category's article and past answers, then (for praise) whom the customer thanked. */
+function helpBlocks({ category, answers }: IntakeHelp): Blocks {
+  const blocks: Blocks = [];
+  if (category.kb) blocks.push(context(`:books: Before escalating, check <${category.kb}|the ${escapeMrkdwn(category.label)} article>.`));
+  if (answers.length) {
+    const lines = answers.map((a) => `${a.cardUrl ? `<${a.cardUrl}|${a.key}>` : a.key} ${safeText(a.summary, 150)}\n${quote(safeText(a.resolution, 400))}`);
+    blocks.push(section(`:bulb: *This was answered before* (last ${ANSWERS_WINDOW_DAYS} days):\n${lines.join('\n')}`));
+  }
+  if (category.praise) {
+    blocks.push({
+      type: 'input',
+      block_id: FIELD.praised,
+      optional: true,
+      label: plain('Who did the customer thank?'),
+      hint: plain('They get a DM, and the praise shows in the digest.'),
+      element: { type: 'multi_users_select', action_id: 'value', placeholder: plain('Choose people'), max_selected_items: 10 },
+    });
+  }
+  return blocks;
 }
 
-const select = (id: string, label: string, options: ReturnType<typeof option>[], initial?: string) => ({
+/** What `helpBlocks` showed, for the form's metadata. */
+export const shownBy = (help: IntakeHelp | undefined): EscalateMetadata['shown'] =>
+  help && { category: help.category.key, kb: !!help.category.kb, answers: help.answers.map((a) => a.key) };
+
+const select = (id: string, label: string, options: ReturnType<typeof option>[], initial?: string, dispatchAs?: string) => ({
   type: 'input' as const,
   block_id: id,
   label: plain(label),
+  ...(dispatchAs ? { dispatch_action: true } : {}),
   element: {
     type: 'static_select' as const,
-    action_id: 'value',
+    action_id: dispatchAs ?? 'value',
     placeholder: plain(`Choose ${label.toLowerCase()}`),
     options: options.slice(0, 100),
     ...(initial ? { initial_option: options.find((o) => o.value === initial) } : {}),
@@ -104,14 +137,16 @@ function matchBlocks({ parent, customers }: OfferedMatch): Blocks {
   ];
 }
 
-/** The escalation form, prefilled with whatever the quick form understood (or the agent typed), and a likely match to confirm. */
-export function escalateModal(matrix: Matrix, draft: Draft, notes: string[], metadata: EscalateMetadata, match?: OfferedMatch): View {
+/**
+ * The escalation form, prefilled with whatever the quick form understood (or the
+ * agent typed), the chosen category's help, and a likely match to confirm.
+ */
+export function escalateModal(matrix: Matrix, draft: Draft, notes: string[], metadata: EscalateMetadata, match?: OfferedMatch, help?: IntakeHelp): View {
   const levels = Object.values(matrix.levels).map((l) => option(l.label, l.key, levelTargets(l)));
   const blocks: Blocks = match ? matchBlocks(match) : [];
   if (notes.length) blocks.push(context(...notes.map((n) => `:warning: ${escapeMrkdwn(n)}`)));
-  blocks.push(select(FIELD.category, 'Category', Object.values(matrix.categories).map((c) => option(c.label, c.key)), draft.category));
-  const kb = kbLinks(matrix);
-  if (kb) blocks.push(context(kb));
+  blocks.push(select(FIELD.category, 'Category', Object.values(matrix.categories).map((c) => option(c.label, c.key)), draft.category, CATEGORY_CHOSEN));
+  if (help) blocks.push(...helpBlocks(help));
   blocks.push({
     type: 'input',
     block_id: FIELD.level,
@@ -133,7 +168,9 @@ export function escalateModal(matrix: Matrix, draft: Draft, notes: string[], met
     title: plain('Escalate an issue', 24),
     submit: plain('Escalate', 24),
     close: plain('Cancel', 24),
-    private_metadata: JSON.stringify(metadata),
+    // Closing the form after its help was shown is how a deflection is counted.
+    notify_on_close: true,
+    private_metadata: JSON.stringify({ ...metadata, shown: shownBy(help) }),
     blocks,
   };
 }

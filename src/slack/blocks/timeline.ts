@@ -1,6 +1,7 @@
 import { formatMs } from '../../domain/durations.js';
 import { escapeMrkdwn, mentionChannel, mentionUser, safeText, slackDate } from '../../domain/mrkdwn.js';
 import type { Issue } from '../../domain/issue/issue.js';
+import { UNREACHABLE_WORDS, type Unreachable } from '../../domain/people.js';
 import { context, fields, header, section, type Blocks } from './kit.js';
 
 export interface TimelineEvent {
@@ -14,6 +15,12 @@ const who = (actor: string | null) => (actor ? mentionUser(actor) : 'Frontline')
 const str = (v: unknown) => safeText(String(v ?? ''), 500);
 
 const LINKED_VIA: Record<string, string> = { quick_form: 'matched at filing', form: 'the agent said it is the same problem', hand: 'linked by hand' };
+
+/** The people a tier passed over, and why. */
+function passedOver(skipped: unknown): string {
+  const list = Array.isArray(skipped) ? (skipped as Array<{ user: string; why: Unreachable }>) : [];
+  return list.length ? `; passed over ${list.map((s) => `${mentionUser(s.user)} (${UNREACHABLE_WORDS[s.why] ?? str(s.why)})`).join(', ')}` : '';
+}
 
 function describe(e: TimelineEvent): string {
   const d = e.details;
@@ -31,7 +38,8 @@ function describe(e: TimelineEvent): string {
       ? `stopped waiting on the customer after ${formatMs(Number(d.pausedMs)) || 'a moment'}: handed back`
       : `resumed by ${who(e.actor)} after ${formatMs(Number(d.pausedMs)) || 'a moment'}`;
     case 'nudged': return `reminder sent (${str(d.target)})`;
-    case 'escalated': return `escalated to tier ${str(d.tier)} (${str(d.target)} target missed)`;
+    case 'escalated': return `escalated to tier ${str(d.tier)} (${str(d.target)} target missed)${passedOver(d.skipped)}`;
+    case 'praised': return `praise for ${mentionUser(String(d.expert))}, passed on by ${who(e.actor)}${d.via === 'happy_customer' ? ': the customer was happy' : ''}`;
     case 'resolved': return `resolved by ${who(e.actor)}`;
     case 'reopened': return `reopened by ${who(e.actor)}: ${str(d.reason)}`;
     case 'delivery_failed': return `a Slack message could not be delivered: \`${str(d.error)}\``;

@@ -6,6 +6,7 @@ import { registerThreadAndReactions } from './events/thread-and-reactions.js';
 import type { ListenerDeps } from './listener-kit.js';
 import { registerUnknownRequests } from './unknown-requests.js';
 import { registerEscalateSubmitted } from './views/escalate-submitted.js';
+import { registerEscalateIntake } from './views/escalate-intake.js';
 import { registerReasonForms } from './views/reason-submitted.js';
 import { registerResolveSubmitted } from './views/resolve-submitted.js';
 import { registerLinkSubmitted } from './views/link-submitted.js';
@@ -15,6 +16,7 @@ export function registerListeners({ app, ctx }: Pick<ListenerDeps, 'app' | 'ctx'
   deps.app.use(dedupeEvents(deps.ctx));
   registerEscalateCommand(deps);
   registerEscalateSubmitted(deps);
+  registerEscalateIntake(deps);
   registerIssueButtons(deps);
   registerResolveSubmitted(deps);
   registerReasonForms(deps);

@@ -10,6 +10,8 @@ import { refuse } from '../../../domain/issue/rules.js';
 import type { Issue } from '../../../domain/issue/issue.js';
 import type { Refusal } from '../../../domain/issue/rules.js';
 import { ACTION } from '../../blocks/issue-card.js';
+import { HAPPY_ACTION } from '../../blocks/agent-messages.js';
+import { passOnHappyCustomer } from '../../../app/praise.js';
 import { reopenModal, rerouteModal, resolveModal, waitModal } from '../../blocks/issue-forms.js';
 import { issueButtonPayload } from '../../payloads.js';
 import { lateAnswer, SORRY, onAction, type ListenerDeps } from '../listener-kit.js';
@@ -52,6 +54,7 @@ export function registerIssueButtons(deps: ListenerDeps): void {
   onButton(deps, ACTION.claim, (c, click) => claimIssue(c, click, 'button'));
   onButton(deps, ACTION.unclaim, (c, click) => unclaimIssue(c, click));
   onButton(deps, ACTION.resume, (c, click) => resumeIssue(c, click, 'button'));
+  onButton(deps, HAPPY_ACTION, (c, click) => passOnHappyCustomer(c, click));
   onButton(deps, UNDO_LINK_ACTION, (c, click) => unlink(c, click, 'undo'));
   onButton(deps, LINK_ACTION, async (c, { issueId, userId, triggerId }) => {
     const issue = await findIssue(c.db, issueId);

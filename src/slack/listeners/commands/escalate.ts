@@ -10,6 +10,7 @@ import { filedInterim } from '../../blocks/agent-messages.js';
 import { linkedInterim } from '../../blocks/swarm-messages.js';
 import { digestMessage } from '../../blocks/digest.js';
 import { escalateModal } from '../../blocks/escalate-modal.js';
+import { intakeHelp } from '../../../app/intake-help.js';
 import { helpMessage } from '../../blocks/help.js';
 import { MESSAGE_BLOCKS, mineMessage, perList } from '../../blocks/issue-lists.js';
 import type { Blocks } from '../../blocks/kit.js';
@@ -72,9 +73,10 @@ const originAssumed = (matrix: AppContext['matrix']) =>
 /** The form, prefilled with what the quick form understood. */
 async function openForm(ctx: AppContext, client: WebClient, respond: RespondFn, parsed: Extract<EscalateCommand, { kind: 'modal' }>, command: Command) {
   try {
+    const help = await intakeHelp(ctx, parsed.draft.category, parsed.draft.summary);
     await client.views.open({
       trigger_id: command.trigger_id,
-      view: escalateModal(ctx.matrix, parsed.draft, parsed.notes, { responseUrl: command.response_url, channelId: command.channel_id }),
+      view: escalateModal(ctx.matrix, parsed.draft, parsed.notes, { responseUrl: command.response_url, channelId: command.channel_id }, undefined, help),
     });
   } catch (error) {
     const code = platformError(error);

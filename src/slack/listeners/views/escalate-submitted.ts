@@ -1,6 +1,7 @@
 import { fileIssue } from '../../../app/file-issue.js';
+import { intakeHelp } from '../../../app/intake-help.js';
 import { escalateModal, ESCALATE_MODAL, FIELD } from '../../blocks/escalate-modal.js';
-import { readEscalateForm, readEscalateMetadata, readSwarmChoice, viewPayload } from '../../payloads.js';
+import { readEscalateForm, readEscalateMetadata, readPraised, readSwarmChoice, viewPayload } from '../../payloads.js';
 import { lateAnswer, onView, type ListenerDeps } from '../listener-kit.js';
 import { beforeDeadline, isLate } from '../../../app/request-deadline.js';
 
@@ -31,13 +32,15 @@ export function registerEscalateSubmitted(deps: ListenerDeps): void {
         responseUrl: metadata.responseUrl,
         requestKey: `view:${payload.view.id}`,
         swarm: choice ?? 'ask',
+        praised: readPraised(payload.view.state.values),
       }));
       // Past the deadline the form stays open, saying why, so the agent can submit it again.
       if (isLate(filed)) await ack({ response_action: 'errors', errors: { [FIELD.summary]: lateAnswer(filed, 'nothing was filed') } });
       else if (filed.match) {
         // Like an open issue: the same form again, with the match to confirm, before anything is filed.
         const offered = { parent: filed.match.parent, customers: filed.match.parent.reportCount + 1 };
-        await ack({ response_action: 'update', view: escalateModal(ctx.matrix, form.form, [], metadata, offered) });
+        const help = await intakeHelp(ctx, form.form.category, form.form.summary);
+        await ack({ response_action: 'update', view: escalateModal(ctx.matrix, form.form, [], metadata, offered, help) });
       } else await ack();
     } catch (error) {
       ctx.log.error({ err: error }, 'could not file an escalation from the form');

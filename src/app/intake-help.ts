@@ -1,0 +1,41 @@
+import { pastAnswers, recordDeflection } from '../db/intake-store.js';
+import { named } from '../domain/routing/matrix.js';
+import type { IntakeHelp } from '../slack/blocks/escalate-modal.js';
+import { TIMED_OUT, within } from '../time-limit.js';
+import type { AppContext } from './context.js';
+
+/** Past answers shown in the form. */
+const ANSWERS_SHOWN = 3;
+/** The form must open within Slack's 3 seconds: help that takes longer is left out, not waited for. */
+const HELP_BUDGET_MS = 1000;
+
+/**
+ * The help the form shows for a category: its knowledge-base article and up to
+ * three past answers like what the agent typed. Undefined for an unknown category;
+ * past answers are left out if the database is slow or failing.
+ */
+export async function intakeHelp(ctx: AppContext, category: string | undefined, text: string | undefined): Promise<IntakeHelp | undefined> {
+  const chosen = category ? named(ctx.matrix.categories, category) : undefined;
+  if (!chosen) return undefined;
+  if (chosen.praise) return { category: chosen, answers: [] };
+  const answers = await within(pastAnswers(ctx.db, chosen.key, text, ctx.now(), ANSWERS_SHOWN), HELP_BUDGET_MS).catch((error: unknown) => {
+    ctx.log.warn({ err: error }, 'could not read past answers for the form');
+    return [];
+  });
+  return { category: chosen, answers: answers === TIMED_OUT ? [] : answers };
+}
+
+/**
+ * An agent closed the form after it showed help: a deflection, counted once per
+ * form. Forms closed before any help was shown count for nothing.
+ */
+export async function countDeflection(ctx: AppContext, close: { viewId: string; userId: string; shown?: { category: string; kb: boolean; answers: string[] } }): Promise<boolean> {
+  const { shown } = close;
+  if (!shown || (!shown.kb && shown.answers.length === 0) || !named(ctx.matrix.categories, shown.category)) return false;
+  const counted = await recordDeflection(ctx.db, { viewId: close.viewId, userId: close.userId, category: shown.category, shown: { kb: shown.kb, answers: shown.answers }, at: ctx.now() });
+  if (counted) {
+    ctx.countDeflection?.(shown.category);
+    ctx.log.info({ category: shown.category, user: close.userId, answers: shown.answers }, 'escalation deflected: form closed after its help');
+  }
+  return counted;
+}

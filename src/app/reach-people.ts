@@ -1,0 +1,51 @@
+import type { Issue } from '../domain/issue/issue.js';
+import { EVERYONE_REACHABLE, isOpenAt, nextOpening, workingHours, type Reach } from '../domain/people.js';
+import { isGroupId } from '../domain/slack-ids.js';
+import type { AppContext } from './context.js';
+
+/** The due timers of one issue, as claimed: enough to know whether people must be looked up. */
+export interface DueKinds {
+  kind: string;
+  target: string;
+}
+
+/**
+ * Who among the people a firing may reach can be reached now, looked up before
+ * the issue's transaction (Slack calls never run inside one): for a due tier,
+ * everyone in the rest of the chain, user groups expanded; for a resolution
+ * nudge, the claimer's working hours.
+ */
+export async function reachFor(ctx: AppContext, issue: Issue, due: DueKinds[], now: Date): Promise<Reach> {
+  const tierDue = due.find((t) => t.kind === 'tier');
+  const claimer = due.some((t) => t.kind === 'nudge' && t.target === 'resolve') ? issue.claim?.by : undefined;
+  if (!tierDue && !claimer) return EVERYONE_REACHABLE;
+  const reach: Reach = { members: {}, unreachable: {}, opensAt: {} };
+  const people = new Set<string>(claimer ? [claimer] : []);
+  if (tierDue) {
+    const target = tierDue.target as 'ack' | 'resolve';
+    for (const id of issue.snapshot.team.escalation[target].slice(issue[target].tier).flatMap((t) => t.notify)) {
+      if (!isGroupId(id)) people.add(id);
+      else if (!(id in reach.members)) {
+        reach.members[id] = await ctx.owners.usersOf([id], now);
+        reach.members[id]!.forEach((m) => people.add(m));
+      }
+    }
+  }
+  await Promise.all([...people].map(async (user) => {
+    const hours = await hoursOf(ctx, issue, user, now);
+    if (hours && !isOpenAt(hours, now)) {
+      reach.unreachable[user] = 'outside_hours';
+      reach.opensAt[user] = nextOpening(hours, now);
+    } else if (user !== claimer && ctx.people && (await ctx.people.inDoNotDisturb(user, now))) {
+      reach.unreachable[user] = 'dnd';
+    }
+  }));
+  return reach;
+}
+
+/** A person's working hours; their Slack time zone is asked for only when the calendar has none of its own. */
+async function hoursOf(ctx: AppContext, issue: Issue, user: string, now: Date) {
+  const hours = workingHours(ctx.matrix, user, issue.team, undefined);
+  if (!hours || hours.ownTimezone || !ctx.people) return hours;
+  return workingHours(ctx.matrix, user, issue.team, await ctx.people.timezoneOf(user, now));
+}
