@@ -51,7 +51,7 @@ describe('frontline check --slack', () => {
       .replace('    owners: [U0COUNSEL]', '    owners: ["@counsel"]')
       .replace('    channel: C0APP', '    channel: "#app"')
       .replace('        - notify: [U0GC]', '        - notify: [U0GC, "@nobody", S0GHOST]')
-      .replace('    cc: [C0SOCIAL]', '    cc: ["#socal"]'));
+      .replace('    cc: [C0SOCIAL]', '    cc: ["#socal"]') + 'people:\n  U0GHOST: { hours: office }\n');
     const { code, stderr } = await run(['routing.yml', '--slack']);
     expect(code).toBe(1);
     expect(stderr).toBe([
@@ -62,7 +62,8 @@ describe('frontline check --slack', () => {
       'routing.yml:86 teams.legal.escalation.ack[0].notify[1]: no user or user group @nobody in this workspace',
       'routing.yml:86 teams.legal.escalation.ack[0].notify[2]: no user group S0GHOST in this workspace',
       'routing.yml:102 routes[2].cc[0]: no channel named #socal that Frontline can see',
-      '6 problems in Slack.',
+      'routing.yml:125 people.U0GHOST: no user U0GHOST in this workspace',
+      '7 problems in Slack.',
       '',
     ].join('\n'));
   });

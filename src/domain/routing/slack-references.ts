@@ -35,6 +35,8 @@ export function slackReferences(raw: unknown): SlackReference[] {
     if (team.swarms?.outage_channel) add(['teams', name, 'swarms', 'outage_channel'], team.swarms.outage_channel, 'channel', 'channel');
   }
   (Array.isArray(file.routes) ? file.routes : []).forEach((route: any, i: number) => add(['routes', i, 'cc'], route?.cc, 'channel', 'channel'));
+  // People with working hours are keyed by id: they must exist, like anyone a tier tells.
+  for (const user of Object.keys(file.people && typeof file.people === 'object' ? file.people : {})) add(['people', user], user, 'recipient', 'tier');
   (Array.isArray(file.digests) ? file.digests : []).forEach((digest: any, i: number) => {
     const to = String(digest?.to ?? '');
     add(['digests', i, 'to'], digest?.to, /^[CG#]/.test(to) ? 'channel' : 'recipient', 'digest');
