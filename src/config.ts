@@ -16,6 +16,7 @@ const schema = z.object({
     .optional(),
   PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535).default(3000),
   METRICS_PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535).optional(),
+  HOST: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: 'a postgres:// connection URL' })
@@ -40,6 +41,8 @@ export interface Config {
     timeoutMs: number;
   };
   port: number;
+  /** Where PORT listens (HTTP mode): an address such as 127.0.0.1; unset, every interface. */
+  host?: string;
   /** When set, /metrics is served on this port instead of PORT. */
   metricsPort?: number;
   databaseUrl?: string;
@@ -74,6 +77,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       timeoutMs: e.SLACK_TIMEOUT_MS,
     },
     port: e.PORT,
+    host: e.HOST,
     metricsPort: e.METRICS_PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,

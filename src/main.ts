@@ -127,7 +127,7 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   app.use(inflight.middleware());
   registerListeners({ app, ctx });
 
-  const port = await startSlackApp(app, config.port, config.slack.appToken !== undefined);
+  const port = await startSlackApp(app, config.port, config.slack.appToken !== undefined, config.host);
   const flush = async () => {
     worker!.kick();
     await worker!.idle();

@@ -81,12 +81,15 @@ export function submit(pg: PlaygroundParts, user: string, values: Record<string,
   });
 }
 
-/** Closes the form without submitting, as the modal's Cancel does (Frontline asks for no notice of it). */
-export function closeModal(pg: PlaygroundParts, user: string): void {
-  const view = pg.slack.openViewOf(user);
-  if (view) view.open = false;
+/** A choice in the open form that the app asked to hear about at once (the category): the app rebuilds the form. */
+export function choose(pg: PlaygroundParts, user: string, blockId: string, value: string, typed: Record<string, string | undefined>): Promise<void> {
+  return attempt(pg, user, async () => pg.driver.choose(user, blockId, value, typed));
+}
+
+/** Closes the form without submitting, as the modal's Cancel does; Slack tells the app when the form asked to be told. */
+export function closeModal(pg: PlaygroundParts, user: string): Promise<void> {
   pg.modalErrors.delete(user);
-  pg.changes++;
+  return attempt(pg, user, async () => (pg.slack.openViewOf(user) ? pg.driver.close(user) : undefined));
 }
 
 /** An :eyes: reaction on a message. */

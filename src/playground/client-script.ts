@@ -76,6 +76,16 @@ export const CLIENT_SCRIPT = String.raw`
 
   document.addEventListener('change', (e) => {
     if (e.target.matches('[data-autosubmit]')) e.target.form.submit();
+    if (e.target.matches('[data-dispatch]')) {
+      const form = e.target.form;
+      const chosen = document.createElement('input');
+      chosen.type = 'hidden';
+      chosen.name = 'dispatch';
+      chosen.value = e.target.dataset.dispatch;
+      form.appendChild(chosen);
+      form.action = '/choose';
+      form.submit();
+    }
   });
   document.addEventListener('keydown', (e) => {
     if (e.target.matches('.composer-text') && e.key === 'Enter' && !e.shiftKey) {

@@ -14,7 +14,8 @@ function field(block: Json, names: Names): Html {
   const name = `v:${block.block_id}`;
   switch (e.type) {
     case 'static_select':
-      return html`<select name="${name}" id="${name}"><option value="">${String(e.placeholder?.text ?? 'Choose')}</option>
+      // A select that tells the app at once (dispatch_action) rebuilds the form, as in Slack.
+      return html`<select name="${name}" id="${name}" ${block.dispatch_action ? html`data-dispatch="${String(block.block_id)}"` : ''}><option value="">${String(e.placeholder?.text ?? 'Choose')}</option>
         ${(e.options as Json[] ?? []).map((o) => html`<option value="${String(o.value)}" ${e.initial_option?.value === o.value ? 'selected' : ''}>${optionText(o)}</option>`)}</select>`;
     case 'radio_buttons':
       return html`<div class="radios">${(e.options as Json[] ?? []).map((o) => html`<label><input type="radio" name="${name}" value="${String(o.value)}" ${e.initial_option?.value === o.value ? 'checked' : ''}>
@@ -23,6 +24,8 @@ function field(block: Json, names: Names): Html {
       return e.multiline
         ? html`<textarea name="${name}" id="${name}" rows="3" maxlength="${String(e.max_length ?? 3000)}">${String(e.initial_value ?? '')}</textarea>`
         : html`<input type="text" name="${name}" id="${name}" maxlength="${String(e.max_length ?? 3000)}" value="${String(e.initial_value ?? '')}">`;
+    case 'multi_users_select':
+      return html`<input type="text" name="${name}" id="${name}" placeholder="user ids, comma-separated (U0ANNA, U0BEN)">`;
     default:
       return html`<span class="bk-unknown">[${String(e.type)} input]</span>`;
   }
@@ -39,7 +42,7 @@ export function modalHtml(view: SandboxView, where: Where, names: Names, errors:
       ${field(block, names)}${block.hint ? html`<small class="hint">${textHtml(block.hint, names)}</small>` : ''}
       ${error ? html`<div class="field-error" role="alert">${error}</div>` : ''}</div>`;
   });
-  return html`<div class="modal-backdrop" data-key="${`${view.id}:${JSON.stringify(errors)}`}"><div class="modal" role="dialog" aria-label="${String(v.title?.text ?? 'Form')}">
+  return html`<div class="modal-backdrop" data-key="${`${view.id}:${view.hash}:${JSON.stringify(errors)}`}"><div class="modal" role="dialog" aria-label="${String(v.title?.text ?? 'Form')}">
     <header><h2>${String(v.title?.text ?? '')}</h2>${postForm('/close', where, {}, html`<button type="submit" class="close" aria-label="Close">✕</button>`)}</header>
     ${postForm('/submit', where, { view: view.id }, html`<div class="modal-body">${blocks}</div>
       <footer><button type="submit" class="primary">${String(v.submit?.text ?? 'Submit')}</button></footer>`, 'modal-form')}

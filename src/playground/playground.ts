@@ -66,6 +66,7 @@ export async function startParts(options: StartOptions = {}): Promise<Playground
     SLACK_SIGNING_SECRET: slack.signingSecret,
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
+    HOST: '127.0.0.1', // the app's own port, like the page's, is for this machine only
     ROUTING_FILE: routingFile,
     SWEEP_INTERVAL_MS: '1000',
   });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { click, closeModal, compose, openHome, react, submit } from './act.js';
+import { choose, click, closeModal, compose, openHome, react, submit } from './act.js';
 import { isClockMove, moveClock } from './clock-moves.js';
 import { applyDraft, checkDraft, explainLines, replayDraft, runningText } from './matrix-editor.js';
 import { problemsHtml } from './matrix-page.js';
@@ -13,6 +13,13 @@ const BODY_LIMIT = 1_000_000;
 type Form = URLSearchParams;
 type Handler = (pg: PlaygroundParts, form: Form, user: string) => Promise<void | string> | void | string;
 
+/** The fields of a Slack form as the page posts them (`v:<block id>`); empty ones are left unset. */
+function formValues(f: URLSearchParams): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const [k, v] of f) if (k.startsWith('v:')) values[k.slice(2)] = v === '' ? undefined : v;
+  return values;
+}
+
 /** What each form on the page does. A handler may answer with HTML; otherwise the browser goes back to the page. */
 const POSTS: Record<string, Handler> = {
   '/compose': (pg, f, user) => compose(pg, user, f.get('channel') ?? '', f.get('text') ?? '', f.get('thread') || undefined),
@@ -20,10 +27,11 @@ const POSTS: Record<string, Handler> = {
     const ephemeral = f.get('ephemeral');
     return click(pg, user, { channel: f.get('channel') ?? '', ts: f.get('ts') ?? undefined, ephemeral: ephemeral === null ? undefined : Number(ephemeral) }, f.get('action') ?? '');
   },
-  '/submit': (pg, f, user) => {
-    const values: Record<string, string | undefined> = {};
-    for (const [k, v] of f) if (k.startsWith('v:')) values[k.slice(2)] = v === '' ? undefined : v;
-    return submit(pg, user, values);
+  '/submit': (pg, f, user) => submit(pg, user, formValues(f)),
+  '/choose': (pg, f, user) => {
+    const values = formValues(f);
+    const block = f.get('dispatch') ?? '';
+    return choose(pg, user, block, values[block] ?? '', values);
   },
   '/close': (pg, _f, user) => closeModal(pg, user),
   '/react': (pg, f, user) => react(pg, user, f.get('channel') ?? '', f.get('ts') ?? ''),

@@ -150,9 +150,10 @@ export function createSlackApp(options: SlackAppOptions): App {
  * A failed start closes whatever it had opened (the /healthz server, a socket), and
  * a Socket Mode token Slack refuses is named in one line.
  */
-export async function startSlackApp(app: App, port: number, socketMode: boolean): Promise<number> {
+export async function startSlackApp(app: App, port: number, socketMode: boolean, host?: string): Promise<number> {
   try {
-    const server = (await app.start(port)) as Server | undefined;
+    // HOST narrows where Slack's port listens (the playground keeps it on 127.0.0.1); unset, every interface.
+    const server = (await (host && !socketMode ? app.start({ port, host }) : app.start(port))) as Server | undefined;
     return (server?.address?.() as AddressInfo | null)?.port ?? port;
   } catch (error) {
     await app.stop().catch(() => undefined);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { networkInterfaces } from 'node:os';
 import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import { MINUTE, testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -40,5 +41,18 @@ describe('probes and metrics for an SRE', () => {
     const ready = await get('/readyz');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ok: true, database: 'up' });
+  });
+});
+
+/** HOST keeps Slack's port on one address (the playground uses 127.0.0.1): not reachable from the network. */
+describe('HOST', () => {
+  const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  let h: Harness;
+  beforeAll(async () => { h = await startHarness({ env: { HOST: '127.0.0.1' } }); });
+  afterAll(async () => { await h?.stop(); });
+
+  it.skipIf(!external)('listens only on the address given', async () => {
+    expect((await fetch(`http://127.0.0.1:${h.app.port}/livez`)).status).toBe(200);
+    await expect(fetch(`http://${external}:${h.app.port}/livez`)).rejects.toThrow();
   });
 });
