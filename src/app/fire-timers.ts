@@ -1,6 +1,7 @@
 import { findIssue, lockIssue } from '../db/issue-store.js';
 import { claimDueTimers, dueTimersOf, postponeTimers, settleTimers } from '../db/timer-store.js';
-import { reachFor, type DueKinds } from './reach-people.js';
+import { needsPeople, reachFor, type DueKinds } from './reach-people.js';
+import { EVERYONE_REACHABLE } from '../domain/people.js';
 import { fireTimers } from '../domain/issue/timers.js';
 import { storeChange } from './act-on-issue.js';
 import type { AppContext } from './context.js';
@@ -50,9 +51,7 @@ const FIRING_CONCURRENCY = 4;
  */
 async function fireIssueTimers(ctx: AppContext, issueId: number, claimed: DueKinds[], graceMs: number): Promise<void> {
   const now = ctx.now();
-  const before = await findIssue(ctx.db, issueId);
-  if (!before) return;
-  const reach = await reachFor(ctx, before, claimed, now);
+  const reach = needsPeople(ctx.matrix, claimed) ? await reachOf(ctx, issueId, claimed, now) : EVERYONE_REACHABLE;
   let wakeAt: Date | undefined;
   await ctx.db.transaction(async (tx) => {
     const issue = (await lockIssue(tx, issueId))!;
@@ -72,4 +71,10 @@ async function fireIssueTimers(ctx: AppContext, issueId: number, claimed: DueKin
     }
   });
   if (wakeAt) ctx.wakeTimersAt?.(wakeAt);
+}
+
+/** Whom the issue's due tier or nudge can reach, read from the issue as it is before its lock is taken. */
+async function reachOf(ctx: AppContext, issueId: number, claimed: DueKinds[], now: Date) {
+  const issue = await findIssue(ctx.db, issueId);
+  return issue ? reachFor(ctx, issue, claimed, now) : EVERYONE_REACHABLE;
 }

@@ -1,4 +1,5 @@
 import type { Issue } from '../domain/issue/issue.js';
+import type { Matrix } from '../domain/routing/matrix.js';
 import { EVERYONE_REACHABLE, isOpenAt, nextOpening, workingHours, type Reach } from '../domain/people.js';
 import { isGroupId } from '../domain/slack-ids.js';
 import type { AppContext } from './context.js';
@@ -7,6 +8,12 @@ import type { AppContext } from './context.js';
 export interface DueKinds {
   kind: string;
   target: string;
+}
+
+/** Only a due tier, or a nudge to a claimer when the matrix gives anyone working hours, depends on who can be reached. */
+export function needsPeople(matrix: Matrix, due: DueKinds[]): boolean {
+  const hoursGiven = Object.keys(matrix.people).length > 0 || Object.values(matrix.teams).some((t) => t.hours);
+  return due.some((t) => t.kind === 'tier' || (hoursGiven && t.kind === 'nudge' && t.target === 'resolve'));
 }
 
 /**
