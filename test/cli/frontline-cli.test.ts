@@ -2,7 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Each test runs frontline as its own process, many on PGlite: on a loaded 2-core machine one can take 15 s.
+vi.setConfig({ testTimeout: 45_000 });
 import { killProcessesAfterEach, spawnForTest } from '../support/processes.js';
 
 const BIN = fileURLToPath(new URL('../../bin/frontline.js', import.meta.url));

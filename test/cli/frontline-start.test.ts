@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Each test starts the bot as its own process on PGlite: on a loaded 2-core machine that alone can take 15 s.
+vi.setConfig({ testTimeout: 45_000 });
 import { SlackDriver } from '../../src/sandbox/driver.js';
 import { SlackSandbox } from '../../src/sandbox/slack-server.js';
 import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
@@ -84,7 +87,7 @@ describe('frontline reload', () => {
     const dir = join(dataDir, 'reload');
     const routing = join(dataDir, 'reload-routing.yml');
     writeFileSync(routing, readFileSync(EXAMPLE, 'utf8'));
-    const bot = await startBot(dir, 15_000, { ROUTING_FILE: routing });
+    const bot = await startBot(dir, 30_000, { ROUTING_FILE: routing });
     const driver = new SlackDriver(slack, { kind: 'http', appUrl: `http://127.0.0.1:${bot.port}/slack/events` });
     const help = async () => JSON.stringify((await driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'help')).body);
     slack.addChannel(FRONTLINE_CHANNEL, 'frontline', [AGENTS.phone]);
@@ -156,7 +159,7 @@ function run(args: string[], dir: string, overrides: Record<string, string> = {}
 }
 
 /** `frontline start`, once it says it has started. */
-async function startBot(dir: string, timeoutMs = 15_000, overrides: Record<string, string> = {}) {
+async function startBot(dir: string, timeoutMs = 30_000, overrides: Record<string, string> = {}) {
   const child = spawnForTest(process.execPath, [BIN, 'start'], { cwd: dataDir, env: env(dir, overrides) });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
