@@ -13,17 +13,13 @@ import { matrixFrom } from '../support/harness.js';
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
-// The playground always runs on the embedded database: a run against Postgres (CI's second pass) would repeat this one.
-const onPostgres = !!process.env.TEST_DATABASE_URL;
-const why = onPostgres
-  ? 'the playground never uses Postgres: these run in the embedded-database pass'
-  : `Chromium not found at ${CHROMIUM}; install Debian's chromium (apt-get install -y chromium) to run the browser tests`;
-if (!present || onPostgres) console.warn(`SKIPPED: the playground's browser tests: ${why}`);
+const why = `Chromium not found at ${CHROMIUM}; install Debian's chromium (apt-get install -y chromium) to run the browser tests`;
+if (!present) console.warn(`SKIPPED: the playground's browser tests: ${why}`);
 
 // The browser reads dates in its own zone, not the matrix's: New York, against a London matrix.
 const BROWSER_ZONE = 'America/New_York';
 
-describe.skipIf(!present || onPostgres)(present && !onPostgres ? 'the playground in a real browser' : `the playground in a real browser (SKIPPED: ${why})`, () => {
+describe.skipIf(!present)(present ? 'the playground in a real browser' : `the playground in a real browser (SKIPPED: ${why})`, () => {
   let playground: Playground;
   let browser: Browser;
   let page: Page;

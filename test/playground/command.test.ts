@@ -21,9 +21,7 @@ function playground(args: string[], env: Record<string, string> = {}) {
   });
 }
 
-// The playground always runs on the embedded database: CI's Postgres pass would only repeat this.
-const onPostgres = !!process.env.TEST_DATABASE_URL;
-describe.skipIf(onPostgres)(onPostgres ? 'npm run playground (SKIPPED: it never uses Postgres; runs in the embedded-database pass)' : 'npm run playground', () => {
+describe('npm run playground', () => {
   it('refuses to start beside a real Slack token, naming it, with no stack trace', async () => {
     const run = await playground(['--port', '0'], { SLACK_BOT_TOKEN: 'xoxb-1234-real-workspace' });
     expect(run.code).toBe(1);
