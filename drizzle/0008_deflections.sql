@@ -7,4 +7,5 @@ CREATE TABLE "deflections" (
 );
 --> statement-breakpoint
 CREATE INDEX "deflections_at_idx" ON "deflections" USING btree ("at","category");--> statement-breakpoint
-CREATE INDEX "issues_answers_idx" ON "issues" USING btree ("category","resolved_at") WHERE "issues"."status" = 'resolved' and "issues"."parent_id" is null;
+CREATE INDEX "issues_answers_idx" ON "issues" USING btree ("category","resolved_at") WHERE "issues"."status" = 'resolved' and "issues"."parent_id" is null;--> statement-breakpoint
+CREATE INDEX "issues_customer_resolved_idx" ON "issues" USING btree ("customer_ref","resolved_at") WHERE "issues"."status" = 'resolved';

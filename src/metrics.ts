@@ -125,6 +125,8 @@ export function createMetrics(db: Db, now: () => Date) {
     countDeflection: (category: string) => deflections.inc({ category }),
     /** Acknowledgements and resolutions as they are stored: one observation per customer (a swarm's reports count). */
     observe: (issue: Issue, events: IssueEvent[]) => {
+      // Praise is passed on, not a problem: it counts in no time or missed-target figure (as in the digest).
+      if (issue.snapshot.category.praise) return;
       for (const e of events) {
         const labels = { team: issue.team, level: issue.level };
         if (e.type === 'claimed') {

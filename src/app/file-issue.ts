@@ -8,7 +8,7 @@ import { linksAtOnce } from '../domain/issue/swarm.js';
 import type { Change } from '../domain/issue/change.js';
 import { isPraise, mentionedUsers, praiseOf } from '../domain/issue/praise.js';
 import { lastResolverFor } from '../db/praise-store.js';
-import type { SwarmRules } from '../domain/routing/matrix.js';
+import { praiseCategories, type SwarmRules } from '../domain/routing/matrix.js';
 import { routeWithReasons, type RoutedIssue } from '../domain/routing/route-issue.js';
 import { storeChange, wakeFor, type Stored } from './act-on-issue.js';
 import type { AppContext } from './context.js';
@@ -86,7 +86,7 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     if (!(await rememberRequest(tx, input.requestKey, now))) return filedBefore();
     const issue = (await insertIssue(tx, newIssue(filing, routed, now), now)) as UnclaimedIssue;
     await linkRequest(tx, input.requestKey, issue.id);
-    const filedChange = withPraise(filed(issue, filing, route, input.interim ?? false), isPraise(ctx.matrix, filing.category) ? await praisedBy(tx, filing, input.praised) : []);
+    const filedChange = withPraise(filed(issue, filing, route, input.interim ?? false), isPraise(ctx.matrix, filing.category) ? await praisedBy(tx, filing, input.praised, praiseCategories(ctx.matrix)) : []);
     if (swarm?.parent) {
       const link = await storeLink(ctx, tx, issue, swarm.parent, now, {
         via: input.swarm === 'quick' || input.swarm === undefined ? 'quick_form' : 'form', by: null, score: swarm.score, interim: input.interim ?? false, before: filedChange,
@@ -109,10 +109,10 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
  * Whom a praise escalation thanks: the experts the form named, else those
  * mentioned in its text, else whoever last resolved an escalation for the customer.
  */
-async function praisedBy(tx: Tx, filing: Filing, named: string[] | undefined): Promise<string[]> {
+async function praisedBy(tx: Tx, filing: Filing, named: string[] | undefined, praise: string[]): Promise<string[]> {
   const experts = named?.length ? named : mentionedUsers(filing.summary, filing.details);
   if (experts.length || !filing.customerRef) return experts;
-  const last = await lastResolverFor(tx, filing.customerRef);
+  const last = await lastResolverFor(tx, filing.customerRef, praise);
   return last ? [last] : [];
 }
 

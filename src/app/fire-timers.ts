@@ -26,12 +26,11 @@ export async function fireDueTimers(ctx: AppContext, options: FireOptions): Prom
     if (claimed.length === 0) return fired;
     fired += claimed.length;
     const issues = [...new Set(claimed.map((t) => t.issueId))];
-    const dueOf = (issueId: number) => claimed.filter((t) => t.issueId === issueId);
     // Issues are independent (each has its own row lock): a few at a time, so one slow issue holds up none.
     await Promise.all(Array.from({ length: Math.min(FIRING_CONCURRENCY, issues.length) }, async () => {
       for (let issueId = issues.shift(); issueId !== undefined; issueId = issues.shift()) {
         try {
-          await fireIssueTimers(ctx, issueId, dueOf(issueId), options.graceMs);
+          await fireIssueTimers(ctx, issueId, options.graceMs);
         } catch (error) {
           ctx.log.error({ err: error, issue: `ESC-${issueId}` }, 'could not fire timers; they will be retried');
         }
@@ -49,9 +48,11 @@ const FIRING_CONCURRENCY = 4;
  * that each claimed part of an issue's timers still send one message, once.
  * Whom a tier can reach is looked up in Slack first, outside the transaction.
  */
-async function fireIssueTimers(ctx: AppContext, issueId: number, claimed: DueKinds[], graceMs: number): Promise<void> {
+async function fireIssueTimers(ctx: AppContext, issueId: number, graceMs: number): Promise<void> {
   const now = ctx.now();
-  const reach = needsPeople(ctx.matrix, claimed) ? await reachOf(ctx, issueId, claimed, now) : EVERYONE_REACHABLE;
+  // Another instance may have claimed part of this issue's due timers: what fires under the lock is all of them.
+  const due = await dueTimersOf(ctx.db, issueId, now);
+  const reach = needsPeople(ctx.matrix, due) ? await reachOf(ctx, issueId, due, now) : EVERYONE_REACHABLE;
   let wakeAt: Date | undefined;
   await ctx.db.transaction(async (tx) => {
     const issue = (await lockIssue(tx, issueId))!;

@@ -1,4 +1,5 @@
 import { pastAnswers, recordDeflection } from '../db/intake-store.js';
+import { requestSeen } from '../db/request-store.js';
 import { named } from '../domain/routing/matrix.js';
 import type { IntakeHelp } from '../slack/blocks/escalate-modal.js';
 import { TIMED_OUT, within } from '../time-limit.js';
@@ -25,6 +26,12 @@ export async function intakeHelp(ctx: AppContext, category: string | undefined, 
   return { category: chosen, answers: answers === TIMED_OUT ? [] : answers };
 }
 
+/** The category's article alone, with no database read: for a form rebuilt when little of Slack's 3 seconds is left. */
+export function articleOnly(ctx: AppContext, category: string): IntakeHelp | undefined {
+  const chosen = named(ctx.matrix.categories, category);
+  return chosen && { category: chosen, answers: [] };
+}
+
 /**
  * An agent closed the form after it showed help: a deflection, counted once per
  * form. Forms closed before any help was shown count for nothing.
@@ -32,6 +39,8 @@ export async function intakeHelp(ctx: AppContext, category: string | undefined, 
 export async function countDeflection(ctx: AppContext, close: { viewId: string; userId: string; shown?: { category: string; kb: boolean; answers: string[] } }): Promise<boolean> {
   const { shown } = close;
   if (!shown || (!shown.kb && shown.answers.length === 0) || !named(ctx.matrix.categories, shown.category)) return false;
+  // A form that filed (an answer too late to close it, say) is an escalation, not a deflection.
+  if (await requestSeen(ctx.db, `view:${close.viewId}`)) return false;
   const counted = await recordDeflection(ctx.db, { viewId: close.viewId, userId: close.userId, category: shown.category, shown: { kb: shown.kb, answers: shown.answers }, at: ctx.now() });
   if (counted) {
     ctx.countDeflection?.(shown.category);

@@ -2,7 +2,11 @@ import type { Issue } from '../domain/issue/issue.js';
 import type { Matrix } from '../domain/routing/matrix.js';
 import { EVERYONE_REACHABLE, isOpenAt, nextOpening, workingHours, type Reach } from '../domain/people.js';
 import { isGroupId } from '../domain/slack-ids.js';
+import { TIMED_OUT, within } from '../time-limit.js';
 import type { AppContext } from './context.js';
+
+/** Timers wait for member lists no longer than this. */
+const GROUP_LOOKUP_MS = 2_000;
 
 /** The due timers of one issue, as claimed: enough to know whether people must be looked up. */
 export interface DueKinds {
@@ -30,13 +34,15 @@ export async function reachFor(ctx: AppContext, issue: Issue, due: DueKinds[], n
   const people = new Set<string>(claimer ? [claimer] : []);
   if (tierDue) {
     const target = tierDue.target as 'ack' | 'resolve';
-    for (const id of issue.snapshot.team.escalation[target].slice(issue[target].tier).flatMap((t) => t.notify)) {
-      if (!isGroupId(id)) people.add(id);
-      else if (!(id in reach.members)) {
-        reach.members[id] = await ctx.owners.usersOf([id], now);
-        reach.members[id]!.forEach((m) => people.add(m));
-      }
-    }
+    const notify = [...new Set(issue.snapshot.team.escalation[target].slice(issue[target].tier).flatMap((t) => t.notify))];
+    notify.filter((id) => !isGroupId(id)).forEach((id) => people.add(id));
+    // Groups at once, each within the look-up limit: a slow Slack leaves a group unexpanded (mentioned as a group), never the timers waiting.
+    await Promise.all(notify.filter(isGroupId).map(async (group) => {
+      const members = await within(ctx.owners.usersOf([group], now), GROUP_LOOKUP_MS);
+      if (members === TIMED_OUT) return;
+      reach.members[group] = members;
+      members.forEach((m) => people.add(m));
+    }));
   }
   await Promise.all([...people].map(async (user) => {
     const hours = await hoursOf(ctx, issue, user, now);

@@ -289,12 +289,12 @@ export async function deflectionFigures(db: Db, scope: Scope, p: Period, allTeam
       group by 1 order by 2 desc, 1`),
     rowsOf<{ category: string; n: unknown }>(db, sql`select e.category, count(*) as n from issue_events e where ${figure('filed', scope, p)} group by 1 order by 2 desc, 1`),
     rowsOf<{ category: string; alike: unknown; example: string }>(db, sql`with answers as materialized (
-        select r.* from (select e.id, e.category, swarm_norm(e.details->>'note') as norm, e.details->>'note' as note,
+        select r.id, r.category, r.note, swarm_norm(r.note) as norm from (select e.id, e.category, e.details->>'note' as note,
           row_number() over (partition by e.category order by e.at desc) as nth
           from issue_events e where ${figure('resolved', scope, p)} and e.details->>'report' is null) r
-        where r.nth <= ${ANSWERS_COMPARED} and r.norm <> ''),
+        where r.nth <= ${ANSWERS_COMPARED}),
       alike as (select a.category, a.note, 1 + count(b.id) as alike from answers a
-        join answers b on b.category = a.category and b.id <> a.id and similarity(a.norm, b.norm) >= ${SAME_ANSWER}
+        join answers b on b.category = a.category and b.id <> a.id and a.norm <> '' and similarity(a.norm, b.norm) >= ${SAME_ANSWER}
         group by a.id, a.category, a.note)
       select distinct on (category) category, alike, note as example from alike where alike >= 3 order by category, alike desc`),
   ]);

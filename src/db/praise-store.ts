@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { issueEvents, issues } from './schema.js';
 
@@ -13,8 +13,11 @@ export async function happyCustomerFrom(tx: Tx, issueId: number): Promise<string
  * Who last resolved an escalation for this customer: whom a praise escalation
  * that names nobody is most likely about.
  */
-export async function lastResolverFor(db: Db | Tx, customerRef: string): Promise<string | undefined> {
+export async function lastResolverFor(db: Db | Tx, customerRef: string, praiseCategories: string[]): Promise<string | undefined> {
+  // An earlier praise card's closer is not the expert; a swarm's report was resolved by its parent's.
   const [row] = await db.select({ by: issues.resolvedBy }).from(issues)
-    .where(and(eq(issues.customerRef, customerRef), eq(issues.status, 'resolved'))).orderBy(desc(issues.resolvedAt)).limit(1);
+    .where(and(eq(issues.customerRef, customerRef), eq(issues.status, 'resolved'), isNull(issues.parentId),
+      praiseCategories.length ? notInArray(issues.category, praiseCategories) : undefined))
+    .orderBy(desc(issues.resolvedAt)).limit(1);
   return row?.by ?? undefined;
 }

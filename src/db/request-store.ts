@@ -12,7 +12,7 @@ import { idempotencyKeys, issues } from './schema.js';
  */
 
 /** True when `key` was recorded by an earlier request. */
-export async function requestSeen(tx: Tx, key: string): Promise<boolean> {
+export async function requestSeen(tx: Tx | Db, key: string): Promise<boolean> {
   const rows = await tx.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
   return rows.length > 0;
 }

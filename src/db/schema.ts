@@ -84,6 +84,8 @@ export const issues = pgTable(
     index('issues_parent_idx').on(t.parentId).where(sql`${t.parentId} is not null`),
     // Past answers shown while an agent fills in the form: a category's recent resolutions.
     index('issues_answers_idx').on(t.category, t.resolvedAt).where(sql`${t.status} = 'resolved' and ${t.parentId} is null`),
+    // Whom a praise escalation thanks when it names nobody: the customer's latest resolution.
+    index('issues_customer_resolved_idx').on(t.customerRef, t.resolvedAt).where(sql`${t.status} = 'resolved'`),
     // The invariants of src/domain/issue/issue.ts, so that no writer can break them.
     check('issues_status_known', sql`${t.status} in ('unclaimed', 'claimed', 'waiting', 'resolved')`),
     check('issues_claimed_has_claimer', sql`(${t.status} = 'unclaimed') = (${t.claimerId} is null) and (${t.claimerId} is null) = (${t.claimedAt} is null)`),

@@ -50,7 +50,7 @@ export async function postponeTimers(tx: Tx, ids: number[], until: Date): Promis
 }
 
 /** The issue's timers that are due and not yet settled, whoever claimed them; read under the issue's row lock. */
-export async function dueTimersOf(tx: Tx, issueId: number, now: Date): Promise<StoredTimer[]> {
+export async function dueTimersOf(tx: Tx | Db, issueId: number, now: Date): Promise<StoredTimer[]> {
   return tx.select({ id: timers.id, kind: timers.kind, target: timers.target, step: timers.step, dueAt: timers.dueAt, fence: timers.fence })
     .from(timers)
     .where(and(eq(timers.issueId, issueId), eq(timers.status, 'pending'), lte(timers.dueAt, now)))

@@ -22,8 +22,8 @@ export interface SandboxUser {
   name: string;
   tz: string;
   deleted?: boolean;
-  /** Do-not-disturb: snoozed until this time (as dnd.info reports it). */
-  snoozedUntil?: Date;
+  /** Do-not-disturb, paused by hand or on schedule: from, until. */
+  dnd?: { from: Date; to: Date };
 }
 export interface SandboxChannel { id: string; name: string; members: Set<string>; archived: boolean; dm?: string }
 export interface SandboxMessage {
@@ -173,11 +173,11 @@ export class SlackSandbox {
     found.tz = tz;
   }
 
-  /** Snoozes a person's notifications until `until` (do-not-disturb); undefined turns it off. */
-  snooze(user: string, until: Date | undefined): void {
+  /** Do-not-disturb for a person from `from` until `to` (a pause or a schedule); undefined turns it off. */
+  doNotDisturb(user: string, window: { from: Date; to: Date } | undefined): void {
     const found = this.users.get(user);
     if (!found) throw new Error(`sandbox: no user ${user}`);
-    found.snoozedUntil = until;
+    found.dnd = window;
   }
 
   /** A channel; the bot is a member unless `botMember` is false. */

@@ -112,12 +112,14 @@ export function webApiMethods(slack: SlackSandbox): Record<string, ApiMethod> {
       return ok({ user: userObject(user) });
     },
 
-    // Snoozing is the do-not-disturb a person sets by hand; no schedule is modelled.
+    // Slack shows the snooze_* fields only to the person themselves; anyone else asking sees the current
+    // do-not-disturb window (dnd_enabled, next_dnd_start_ts .. next_dnd_end_ts), as a bot asking about a lead does.
     'dnd.info': (args) => {
       const user = slack.users.get(args.user);
       if (!user) return fail('user_not_found');
-      const until = user.snoozedUntil && user.snoozedUntil.getTime() > slack.now() ? Math.floor(user.snoozedUntil.getTime() / 1000) : undefined;
-      return ok({ dnd_enabled: false, next_dnd_start_ts: 1, next_dnd_end_ts: 1, snooze_enabled: until !== undefined, ...(until ? { snooze_endtime: until, snooze_remaining: until - Math.floor(slack.now() / 1000) } : {}) });
+      const now = Math.floor(slack.now() / 1000);
+      const window = user.dnd && { start: Math.floor(user.dnd.from.getTime() / 1000), end: Math.floor(user.dnd.to.getTime() / 1000) };
+      return ok({ dnd_enabled: window !== undefined, next_dnd_start_ts: window?.start ?? now + 86_400, next_dnd_end_ts: window?.end ?? now + 86_400 + 3_600 });
     },
 
     // One page holds everyone: the sandbox's workspaces are small. Deactivated people are listed, marked deleted.

@@ -79,13 +79,14 @@ describe('tiers that reach people who can act', () => {
 
   it('passes over someone in do-not-disturb', async () => {
     // Camera hard: tier 1 is the hardware lead, tier 2 (an hour later) the director.
-    h.slack.snooze('U0HWLEAD', new Date(Date.now() + 3_600_000));
+    // A do-not-disturb window as Slack shows it to others, around the app's clock.
+    h.slack.doNotDisturb('U0HWLEAD', { from: new Date('2026-11-23T11:00:00Z'), to: new Date('2026-11-23T12:00:00Z') });
     const { card, key } = await file('camera hard Camera battery swelling', 'C0CAMERA');
     await at('2026-11-23T11:06:00Z');
     expect(botThread(card).at(-1)!.text).toContain('Escalated to tier 2: <@U0DIRECTOR>. Passed over: <@U0HWLEAD> (do not disturb).');
     expect(dmsAbout('U0HWLEAD', key)).toHaveLength(0);
     expect(dmsAbout('U0DIRECTOR', key)).toHaveLength(1);
-    h.slack.snooze('U0HWLEAD', undefined);
+    h.slack.doNotDisturb('U0HWLEAD', undefined);
   });
 
   it('DMs the members of a user group given as a tier', async () => {

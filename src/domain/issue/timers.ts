@@ -40,7 +40,9 @@ export function fireTimers(issue: Issue, due: StoredTimer[], now: Date, graceMs:
     // A claimer outside their working hours is nudged when they next start, unless the level runs around the clock.
     const claimer = decision.nudge.target === 'resolve' ? issue.claim?.by : undefined;
     const opensAt = claimer && !issue.snapshot.calendar.always ? reach.opensAt[claimer] : undefined;
-    if (opensAt && opensAt > now) return { change: unchanged(issue), done: [], cancelled, postponed: { ids: done, until: opensAt } };
+    // Only the latest nudge waits; the ones it overtook go, so that it is not taken for a burst after downtime.
+    const overtaken = done.filter((id) => id !== decision.nudge!.id);
+    if (opensAt && opensAt > now) return { change: unchanged(issue), done: [], cancelled: [...cancelled, ...overtaken], postponed: { ids: [decision.nudge.id], until: opensAt } };
     return { change: nudge(issue, decision.nudge, decision.late), done, cancelled };
   }
   return { change: unchanged(issue), done, cancelled };

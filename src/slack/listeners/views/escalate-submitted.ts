@@ -1,5 +1,5 @@
 import { fileIssue } from '../../../app/file-issue.js';
-import { intakeHelp } from '../../../app/intake-help.js';
+import { articleOnly } from '../../../app/intake-help.js';
 import { escalateModal, ESCALATE_MODAL, FIELD } from '../../blocks/escalate-modal.js';
 import { readEscalateForm, readEscalateMetadata, readPraised, readSwarmChoice, viewPayload } from '../../payloads.js';
 import { lateAnswer, onView, type ListenerDeps } from '../listener-kit.js';
@@ -39,7 +39,8 @@ export function registerEscalateSubmitted(deps: ListenerDeps): void {
       else if (filed.match) {
         // Like an open issue: the same form again, with the match to confirm, before anything is filed.
         const offered = { parent: filed.match.parent, customers: filed.match.parent.reportCount + 1 };
-        const help = await intakeHelp(ctx, form.form.category, form.form.summary);
+        // Filing took part of Slack's 3 seconds: the article only, no second database read.
+        const help = articleOnly(ctx, form.form.category);
         await ack({ response_action: 'update', view: escalateModal(ctx.matrix, form.form, [], metadata, offered, help) });
       } else await ack();
     } catch (error) {
