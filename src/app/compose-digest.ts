@@ -50,7 +50,7 @@ export async function composeDigest(ctx: AppContext, digest: Pick<Digest, 'name'
     categories(ctx.db, scope, period, before, easiest, 5),
     praiseFigures(ctx.db, scope, period, 5),
     swarmFigures(ctx.db, scope, period),
-    deflectionFigures(ctx.db, scope, period, !digest.teams),
+    deflectionFigures(ctx.db, scope, period),
   ]);
   const byTeam = sideBySide(acks.byTeam, resolves.byTeam);
   return {

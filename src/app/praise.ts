@@ -14,6 +14,7 @@ export async function passOnHappyCustomer(ctx: AppContext, click: { issueId: num
   const outcome = await transact(ctx, async (tx): Promise<IssueOutcome> => {
     const issue = await lockIssue(tx, click.issueId);
     if (!issue) return refuse('not_found', 'That issue no longer exists.');
+    // Once per resolution: reopened and resolved again (perhaps by someone else), it can be praised again.
     const decided = happyCustomer(issue, click.userId, await happyCustomerFrom(tx, issue.id));
     if (!decided.ok || !decided.changed) return decided;
     await storeChange(tx, decided, ctx.now(), { replan: false, observe: ctx.observe });

@@ -281,12 +281,10 @@ const SAME_ANSWER = 0.5;
 /** Only the latest resolutions of a category are compared with each other, so the cost stays bounded. */
 const ANSWERS_COMPARED = 200;
 
-export async function deflectionFigures(db: Db, scope: Scope, p: Period, allTeams: boolean): Promise<DeflectionFigures> {
+export async function deflectionFigures(db: Db, scope: Scope, p: Period): Promise<DeflectionFigures> {
   const [deflected, filed, sameAnswer] = await Promise.all([
-    // A digest of some teams counts deflections in the categories those teams were escalated.
     rowsOf<{ category: string; n: unknown }>(db, sql`select d.category, count(*) as n from deflections d
-      where d.at >= ${iso(p.from)} and d.at < ${iso(p.to)}${allTeams ? sql`` : sql` and d.category in (select e.category from issue_events e where ${figure('filed', scope, p)})`}
-      group by 1 order by 2 desc, 1`),
+      where d.at >= ${iso(p.from)} and d.at < ${iso(p.to)} and d.team in (${list(scope.teams)}) group by 1 order by 2 desc, 1`),
     rowsOf<{ category: string; n: unknown }>(db, sql`select e.category, count(*) as n from issue_events e where ${figure('filed', scope, p)} group by 1 order by 2 desc, 1`),
     rowsOf<{ category: string; alike: unknown; example: string }>(db, sql`with answers as materialized (
         select r.id, r.category, r.note, swarm_norm(r.note) as norm from (select e.id, e.category, e.details->>'note' as note,

@@ -13,6 +13,7 @@ export interface PastAnswer {
 export const ANSWERS_WINDOW_DAYS = 90;
 /** Below this trigram similarity, a past summary is not "like" what the agent typed. */
 const ALIKE = 0.15;
+const STATEMENT_TIMEOUT_MS = 1_000;
 
 /**
  * Up to `limit` resolutions of this category from the last 90 days: the ones
@@ -23,11 +24,15 @@ export async function pastAnswers(db: Db, category: string, text: string | undef
   const since = new Date(now.getTime() - ANSWERS_WINDOW_DAYS * 86_400_000).toISOString();
   const recent = sql`from issues i where i.category = ${category} and i.status = 'resolved' and i.parent_id is null and i.resolved_at >= ${since}::timestamptz`;
   const columns = sql`i.key, i.summary, i.resolution, i.card_url as "cardUrl"`;
-  const rows = text?.trim()
-    ? await rowsOf<PastAnswer & { score: number }>(db, sql`select * from (
-        select ${columns}, i.resolved_at, similarity(swarm_norm(i.summary), swarm_norm(${text})) as score ${recent}) a
-        where a.score >= ${ALIKE} order by a.score desc, a.resolved_at desc limit ${limit}`)
-    : await rowsOf<PastAnswer>(db, sql`select ${columns} ${recent} order by i.resolved_at desc limit ${limit}`);
+  // The form waits for this no longer than a second; the database should not keep working on it either.
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local statement_timeout = ${sql.raw(String(STATEMENT_TIMEOUT_MS))}`);
+    return text?.trim()
+      ? rowsOf<PastAnswer & { score: number }>(tx, sql`select * from (
+          select ${columns}, i.resolved_at, similarity(swarm_norm(i.summary), swarm_norm(${text})) as score ${recent}) a
+          where a.score >= ${ALIKE} order by a.score desc, a.resolved_at desc limit ${limit}`)
+      : rowsOf<PastAnswer>(tx, sql`select ${columns} ${recent} order by i.resolved_at desc limit ${limit}`);
+  });
   return rows.map(({ key, summary, resolution, cardUrl }) => ({ key, summary, resolution, cardUrl }));
 }
 

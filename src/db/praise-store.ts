@@ -2,10 +2,12 @@ import { and, desc, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { issueEvents, issues } from './schema.js';
 
-/** Agents who already passed on a happy customer's thanks for this issue. */
+/** Agents who already passed on a happy customer's thanks for the issue's latest resolution (recorded after it). */
 export async function happyCustomerFrom(tx: Tx, issueId: number): Promise<string[]> {
+  const latest = sql`(select max(r.id) from issue_events r where r.issue_id = ${issueId} and r.type = 'resolved')`;
   const rows = await tx.select({ actor: issueEvents.actor }).from(issueEvents)
-    .where(and(eq(issueEvents.issueId, issueId), eq(issueEvents.type, 'praised'), sql`${issueEvents.details}->>'via' = 'happy_customer'`));
+    .where(and(eq(issueEvents.issueId, issueId), eq(issueEvents.type, 'praised'), sql`${issueEvents.details}->>'via' = 'happy_customer'`,
+      sql`${issueEvents.id} > ${latest}`));
   return rows.map((r) => r.actor ?? '');
 }
 

@@ -236,11 +236,13 @@ export const dailyJobs = pgTable('daily_jobs', {
 export const deflections = pgTable('deflections', {
   viewId: text('view_id').primaryKey(),
   category: text('category').notNull(),
+  /** The team the form would have escalated to, routed from what it held when closed: whose digests count it. */
+  team: text('team').notNull(),
   userId: text('user_id').notNull(),
   /** What the form showed when it was closed: the article, and the keys of the past answers. */
   shown: jsonb('shown').$type<{ kb: boolean; answers: string[] }>().notNull(),
   at: at('at').notNull(),
-}, (t) => [index('deflections_at_idx').on(t.at, t.category)]);
+}, (t) => [index('deflections_at_idx').on(t.at, t.team)]);
 
 export type IssueRow = typeof issues.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -198,10 +198,10 @@ export class SlackDriver {
   }
 
   /**
-   * The user closes (cancels) their open modal. Slack sends `view_closed` only
-   * when the view asked for it (`notify_on_close`).
+   * The user closes (cancels) their open modal, with `typed` as what it held.
+   * Slack sends `view_closed` only when the view asked for it (`notify_on_close`).
    */
-  async close(user: string): Promise<AppReply | undefined> {
+  async close(user: string, typed: Record<string, string | undefined> = {}): Promise<AppReply | undefined> {
     const view = this.slack.openViewOf(user);
     if (!view) throw new Error(`sandbox: ${user} has no open modal`);
     view.open = false;
@@ -212,7 +212,7 @@ export class SlackDriver {
       user: this.userFields(user),
       api_app_id: 'A0FRONTLINE',
       token: 'legacy-verification-token',
-      view: { ...view.view, id: view.id, hash: view.hash, team_id: this.slack.teamId },
+      view: { ...view.view, id: view.id, hash: view.hash, team_id: this.slack.teamId, state: { values: stateValues(view.view, typed) } },
       is_cleared: false,
     });
   }

@@ -72,10 +72,10 @@ describe('the form teaches while the agent fills it in', () => {
 
   it('counts closing the form after that as a deflection, once, in the database and /metrics', async () => {
     const before = await deflectionRows();
-    const reply = await h.driver.close(AGENTS.social);
+    const reply = await h.driver.close(AGENTS.social, { category: 'billing', summary: 'Charged twice for the same order' });
     expect(reply?.status).toBe(200);
     const rows = await h.slack.waitFor('deflection stored', async () => { const r = await deflectionRows(); return r.length > before.length && r; });
-    expect(rows.at(-1)).toMatchObject({ category: 'billing', userId: AGENTS.social, shown: { kb: true } });
+    expect(rows.at(-1)).toMatchObject({ category: 'billing', team: 'billing', userId: AGENTS.social, shown: { kb: true } });
     expect(rows.at(-1)!.shown.answers).toContain(charged);
     // Slack repeating the close changes nothing.
     await h.driver.resend(reply!.request);
@@ -112,6 +112,10 @@ describe('the form teaches while the agent fills it in', () => {
     expect(digest.intake.sameAnswer).toEqual([{ category: 'delivery', alike: 3, example: 'Customs released it; arrives Thursday.' }]);
     const text = digestText(digest, false);
     expect(text).toContain('Forms closed after the article or past answers: billing 1');
+    // A team's digest counts the deflections that would have gone to it.
+    const period = { from: new Date('2026-11-23T00:00:00Z'), to: clock.now() };
+    expect((await composeDigest(h.app.ctx, { name: 'billing', teams: ['billing'], timezone: 'Europe/London' }, period)).intake.deflected).toEqual([{ category: 'billing', count: 1 }]);
+    expect((await composeDigest(h.app.ctx, { name: 'delivery', teams: ['delivery'], timezone: 'Europe/London' }, period)).intake.deflected).toEqual([]);
     expect(text).toContain('other: 3 escalations and no knowledge-base article: write one?');
     expect(text).toContain('delivery: 3 resolutions gave the same answer, such as “Customs released it; arrives Thursday.”: worth an article?');
     clock.advance(10 * MINUTE);

@@ -43,7 +43,7 @@ describe('praise, whatever the category is called', () => {
     expect(await eventTypes(h, issue.id)).toContain('praised');
   });
 
-  it('lets the agent say the customer was happy with a resolution, once, and tells the expert', async () => {
+  it('lets the agent say the customer was happy with a resolution, once per resolution, and tells the expert', async () => {
     const { key, card } = await fileQuick(h, 'delivery medium Parcel never arrived via:phone', 'C0DELIVERY');
     await h.driver.click('U0DEV', card, 'issue_claim');
     await h.slack.waitFor('claimed', () => card.history.length === 1);
@@ -60,6 +60,18 @@ describe('praise, whatever the category is called', () => {
     expect(await answerToClick(h, AGENTS.phone, resolution, 'issue_happy')).toBe(`You have already passed on the customer's thanks for ${key}.`);
     await h.app.flush();
     expect(praiseDms('U0DEV')).toHaveLength(1);
+
+    // Reopened and resolved again: the new resolution can be praised in its turn.
+    await clickWhenShown(h, AGENTS.phone, resolution, 'issue_reopen');
+    const reopen = await h.slack.waitFor('reopen form', () => { const v = h.slack.openViewOf(AGENTS.phone); return v?.view.callback_id !== 'escalate_modal' && v; });
+    await h.driver.submit(AGENTS.phone, { reason: 'The parcel still has not come.' }, { view: reopen });
+    await h.slack.waitFor('reopened', async () => (await issueByKey(h, key))!.status === 'claimed');
+    await clickWhenShown(h, 'U0DEV', card, 'issue_resolve');
+    const again = await h.slack.waitFor('resolve form', () => { const v = h.slack.openViewOf('U0DEV'); return v?.view.callback_id === 'resolve_modal' && v.id !== form.id && v; });
+    await h.driver.submit('U0DEV', { note: 'Delivered by hand.' }, { view: again });
+    const second = await h.slack.waitFor('second resolution DM', () => h.slack.dmsTo(AGENTS.phone).filter((m) => m.text.includes(`*${key}* is resolved`))[1]);
+    expect(await answerToClick(h, AGENTS.phone, second, 'issue_happy')).toBe(':tada: Thanks: passed on to <@U0DEV>.');
+    await h.slack.waitFor('second praise DM', () => praiseDms('U0DEV')[1]);
   });
 
   it('counts kudos as praise in the digest, and never as a problem', async () => {
@@ -71,9 +83,9 @@ describe('praise, whatever the category is called', () => {
     expect(digest.missed.map((m) => m.team)).not.toContain('delight');
     expect(digest.urgent.lines.map((l) => l.team)).not.toContain('delight');
     expect(digest.people.praise.escalations.total).toBe(2);
-    expect(digest.people.praise.experts).toEqual([{ user: 'U0ANNA', count: 1 }, { user: 'U0BEN', count: 1 }, { user: 'U0DEV', count: 1 }]);
+    expect(digest.people.praise.experts).toEqual([{ user: 'U0DEV', count: 2 }, { user: 'U0ANNA', count: 1 }, { user: 'U0BEN', count: 1 }]);
     const text = digestText(digest, false);
-    expect(text).toContain('Praised: @U0ANNA (1), @U0BEN (1), @U0DEV (1) · 1 happy customer after a resolution');
+    expect(text).toContain('Praised: @U0DEV (2), @U0ANNA (1), @U0BEN (1) · 2 happy customers after a resolution');
     expect(text).toContain('Praise passed on: 2 (not counted as escalations above)');
   });
 });

@@ -32,7 +32,7 @@ export function praiseOf(issue: Issue, by: string, experts: string[], via: Prais
 
 /**
  * "The customer was happy", clicked by the agent on a resolution DM: praise for
- * whoever resolved it, once per agent and issue.
+ * whoever resolved it, once per agent and resolution.
  */
 export function happyCustomer(issue: Issue, agent: string, alreadyPraisedBy: string[]): Change | Refusal {
   if (issue.status !== 'resolved') return refuse('wrong_state', `${issue.key} is open again, so there is no resolution to praise yet.`);

@@ -30,10 +30,13 @@ export function registerEscalateIntake(deps: ListenerDeps): void {
 
   app.view({ callback_id: ESCALATE_MODAL, type: 'view_closed' }, async ({ ack, body }) => {
     await ack();
-    const closed = body as { view?: { id?: string; private_metadata?: string }; user?: { id?: string } };
-    if (!closed.view?.id || !closed.user?.id) return;
+    const closed = formActionPayload.safeParse(body);
+    if (!closed.success) return;
+    const { view, user } = closed.data;
     try {
-      await countDeflection(ctx, { viewId: closed.view.id, userId: closed.user.id, shown: readEscalateMetadata(closed.view.private_metadata ?? '').shown });
+      await countDeflection(ctx, {
+        viewId: view.id, userId: user.id, shown: readEscalateMetadata(view.private_metadata).shown, draft: readDraft(view.state.values),
+      });
     } catch (error) {
       ctx.log.warn({ err: error }, 'could not count a deflection');
     }
