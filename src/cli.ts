@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import { ConfigError, loadDotEnv, readConfig, requireSlackCredentials } from './config.js';
 import { formatDuration } from './domain/durations.js';
 import { defaultOrigin } from './domain/quick-form.js';
 import { didYouMean } from './domain/routing/did-you-mean.js';
 import type { Matrix } from './domain/routing/matrix.js';
-import { explainRoute, routeIssue } from './domain/routing/route-issue.js';
+import { routeIssue } from './domain/routing/route-issue.js';
+import { explainLines } from './domain/routing/explain-lines.js';
 import { RoutingFileError, readRoutingFile, readRunnableRoutingFile } from './routing-file.js';
 import { UsageError } from './cli-errors.js';
 import { textTable, withDatabase } from './command-kit.js';
@@ -140,25 +140,10 @@ function explain(args: string[]): void {
     summary: values.text ?? '',
   };
   const now = values.at === undefined ? new Date() : parseAt(values.at, matrix.timezone);
-  const checks = explainRoute(matrix, facts);
-  const { snapshot, ackDueAt, resolveDueAt } = routeIssue(matrix, facts, now);
-  const out = [`Issue: category ${facts.category}, level ${facts.level}, origin ${facts.origin}${values.text ? `, text "${values.text}"` : ''}`, ''];
-  for (const c of checks) {
-    out.push(`routes[${c.route.index}] -> ${c.route.team}: ${c.matched ? 'MATCH' : 'no match'}`);
-    for (const reason of c.reasons) out.push(`    ${reason}`);
-  }
-  const when = (d: Date) => `${format(new TZDate(d, matrix.timezone), 'EEE d MMM yyyy HH:mm')} ${matrix.timezone}`;
-  const level = snapshot.level;
-  out.push(
-    '',
-    `Team:     ${snapshot.team.key} (channel ${snapshot.team.channel}, owners ${snapshot.team.owners.join(', ')})`,
-    `cc:       ${snapshot.cc.length ? snapshot.cc.join(', ') : 'none'}`,
-    `Level:    ${level.key}${level.key !== facts.level ? ` (route overrides ${facts.level})` : ''}: ${level.label}`,
-    `Calendar: ${level.calendar}`,
-    `If filed ${values.at === undefined ? 'now' : 'at'} ${values.at === undefined ? `(${when(now)})` : when(now)}:`,
-    `  acknowledge by ${when(ackDueAt)}  (${formatDuration(level.ack)})`,
-    `  resolve by     ${when(resolveDueAt)}  (${formatDuration(level.resolve)})`,
-  );
+  const out = [
+    `Issue: category ${facts.category}, level ${facts.level}, origin ${facts.origin}${values.text ? `, text "${values.text}"` : ''}`, '',
+    ...explainLines(matrix, facts, now, values.at !== undefined),
+  ];
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -1,11 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
-import { formatDuration } from '../domain/durations.js';
 import { defaultOrigin } from '../domain/quick-form.js';
 import { formatProblem, loadMatrix } from '../domain/routing/load-matrix.js';
 import type { Matrix } from '../domain/routing/matrix.js';
-import { explainRoute, routeIssue, type IssueFacts } from '../domain/routing/route-issue.js';
+import type { IssueFacts } from '../domain/routing/route-issue.js';
+import { explainLines } from '../domain/routing/explain-lines.js';
 import { replayPeriod, replayText } from '../replay-command.js';
 import { seedWorkspace } from '../sandbox/workspace.js';
 import { SANDBOX_GROUPS, type PlaygroundParts } from './playground.js';
@@ -38,7 +36,7 @@ export interface ExplainQuestion {
 }
 
 /** Which route an issue would take and its deadlines if filed now: `frontline explain`'s answer, line by line. */
-export function explainLines(matrix: Matrix, question: ExplainQuestion, now: Date): string[] {
+export function explainQuestion(matrix: Matrix, question: ExplainQuestion, now: Date): string[] {
   const known = (kind: string, value: string | undefined, names: string[]) => {
     if (!value || !names.includes(value)) throw new Error(`choose a ${kind}: one of ${names.join(', ')}`);
     return value;
@@ -49,24 +47,7 @@ export function explainLines(matrix: Matrix, question: ExplainQuestion, now: Dat
     origin: question.origin ? known('origin', question.origin, matrix.origins) : defaultOrigin(matrix),
     summary: question.text ?? '',
   };
-  const out: string[] = [];
-  for (const c of explainRoute(matrix, facts)) {
-    out.push(`routes[${c.route.index}] -> ${c.route.team}: ${c.matched ? 'MATCH' : 'no match'}`, ...c.reasons.map((r) => `    ${r}`));
-  }
-  const { snapshot, ackDueAt, resolveDueAt } = routeIssue(matrix, facts, now);
-  const when = (d: Date) => `${format(new TZDate(d, matrix.timezone), 'EEE d MMM yyyy HH:mm')} ${matrix.timezone}`;
-  const level = snapshot.level;
-  out.push(
-    '',
-    `Team:     ${snapshot.team.key} (channel ${snapshot.team.channel}, owners ${snapshot.team.owners.join(', ')})`,
-    `cc:       ${snapshot.cc.length ? snapshot.cc.join(', ') : 'none'}`,
-    `Level:    ${level.key}${level.key !== facts.level ? ` (route overrides ${facts.level})` : ''}: ${level.label}`,
-    `Calendar: ${level.calendar}`,
-    `If filed now (${when(now)}):`,
-    `  acknowledge by ${when(ackDueAt)}  (${formatDuration(level.ack)})`,
-    `  resolve by     ${when(resolveDueAt)}  (${formatDuration(level.resolve)})`,
-  );
-  return out;
+  return explainLines(matrix, facts, now);
 }
 
 /**

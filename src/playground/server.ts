@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { choose, click, closeModal, compose, openHome, react, submit } from './act.js';
 import { isClockMove, moveClock } from './clock-moves.js';
-import { applyDraft, checkDraft, explainLines, replayDraft, runningText } from './matrix-editor.js';
+import { applyDraft, checkDraft, explainQuestion, replayDraft, runningText } from './matrix-editor.js';
 import { problemsHtml } from './matrix-page.js';
 import { DEFAULT_PERSON, DEFAULT_VIEW, pageHtml, versionOf } from './page.js';
 import type { PlaygroundParts } from './playground.js';
@@ -69,7 +69,7 @@ const POSTS: Record<string, Handler> = {
     const question = { category: f.get('category') ?? '', level: f.get('level') ?? '', origin: f.get('origin') || undefined, text: f.get('text') ?? '' };
     pg.editor.question = question;
     try {
-      pg.editor.explain = explainLines(matrix, question, pg.clock.now()).join('\n');
+      pg.editor.explain = explainQuestion(matrix, question, pg.clock.now()).join('\n');
     } catch (error) {
       pg.editor.explain = String((error as Error).message);
     }
