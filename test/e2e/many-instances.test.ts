@@ -101,9 +101,11 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('two instances on one Postgres', () => {
     // so this issue's messages are not queued behind them in the billing channel's lane.
     await settle();
     const { issue } = await fileIssue(a!.ctx, { category: 'billing', level: 'urgent', origin: 'phone', summary: 'Crash test', agentId: 'U0ALEX', requestKey: 'crash' });
-    clock.set('2026-11-30T10:20:00Z'); // both nudges and tier 1 due
-    // An instance claims the due timers and dies before acting on them.
-    const abandoned = await claimDueTimers(a!.database.db, clock.now(), 100, 60_000);
+    // An instance claims the timers due at 10:20 (both nudges and tier 1) and dies before acting on them. It claims
+    // before the clock moves there, so that no live instance's timer alarm, waking meanwhile, takes them first.
+    const tenTwenty = new Date('2026-11-30T10:20:00Z');
+    const abandoned = await claimDueTimers(a!.database.db, tenTwenty, 100, 60_000);
+    clock.set(tenTwenty.toISOString());
     expect(abandoned.filter((t) => t.issueId === issue.id).length).toBeGreaterThan(0);
     const aboutIt = () => slack.messages.filter((m) => m.threadTs && new RegExp(`\\b${issue.key}\\b`).test(m.text)).length;
     await b!.sweep();
