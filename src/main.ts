@@ -6,6 +6,7 @@ import { slackPresence } from './slack/people-presence.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { forgetOldRequests } from './db/request-store.js';
+import { markForgottenLanes } from './db/outbox-store.js';
 import type { Matrix } from './domain/routing/matrix.js';
 import { OutboxWorker } from './jobs/outbox-worker.js';
 import { fireDueTimers } from './app/fire-timers.js';
@@ -223,6 +224,9 @@ function sweepTask(ctx: AppContext, metrics: Metrics, clock: { leaseMs: number; 
     try {
       await fireDueTimers(ctx, clock);
       await sendDueDigests();
+      // Lanes whose mark after commit was lost with a process that died at that moment.
+      const forgotten = await markForgottenLanes(ctx.db, ctx.now());
+      if (forgotten.length) ctx.log.warn({ lanes: forgotten }, 'outbox lanes held messages but were not marked due; marked now');
       ctx.kickOutbox();
       // Timers other instances planned since the last sweep: wake for them too.
       await alarm.rearm();

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/client.js';
+import { markingLanesAfterCommit } from '../db/outbox-store.js';
 import { TIMED_OUT, within } from '../time-limit.js';
 import type { AppContext } from './context.js';
 
@@ -55,11 +56,13 @@ export class DeadlinePassed extends Error {
  */
 export function transact<T>(ctx: AppContext, work: (tx: Tx) => Promise<T>): Promise<T> {
   const { deadline } = ctx;
-  return ctx.db.transaction(async (tx) => {
+  // Requests queue to busy lanes (a burst of filings to one channel): their lanes are marked after commit, so that
+  // no request waits on another's lane row for the rest of its transaction.
+  return markingLanesAfterCommit(ctx.db, ctx.now, async (tx) => {
     if (deadline?.signal.aborted) throw new DeadlinePassed('the request was answered before its transaction began');
     const result = await work(tx);
     if (deadline?.signal.aborted) throw new DeadlinePassed('the request was answered before its transaction could commit');
     if (deadline) deadline.committing = true;
     return result;
-  });
+  }, (error) => ctx.log.warn({ err: error }, 'could not mark outbox lanes due after commit; the next sweep will'));
 }

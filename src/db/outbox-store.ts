@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { COALESCING, issueOf, laneOf, payloadOf, type OutboxMessage } from '../domain/outbox-message.js';
+import { TIMED_OUT, within } from '../time-limit.js';
 import { rowsOf, type Db, type Tx } from './client.js';
 import { outbox, outboxLanes, type OutboxRow } from './schema.js';
 
@@ -17,9 +18,60 @@ import { outbox, outboxLanes, type OutboxRow } from './schema.js';
 export const HOME_REFRESH_DELAY_MS = 2_000;
 
 /**
+ * Transactions whose lanes are marked due only after they commit (see
+ * markingLanesAfterCommit): the lanes they queued to, gathered here.
+ */
+const lanesToMark = new WeakMap<Tx | Db, Set<string>>();
+
+/**
+ * Runs `work` in a transaction whose queued messages mark their lanes due only
+ * once it has committed, in a statement of their own. Marking a lane updates its
+ * row, and a row lock held until commit would make every request that queues to
+ * one channel (a hundred agents filing about one outage) wait in line for the
+ * others' remaining round trips. Inside the transaction a new lane's row is only
+ * created (which locks nothing that exists). A process that dies between the
+ * commit and the mark leaves the lane idle with messages in it: the sweep finds
+ * such lanes (markForgottenLanes).
+ */
+export async function markingLanesAfterCommit<T>(db: Db, now: () => Date, work: (tx: Tx) => Promise<T>, onMarkFailed: (error: unknown) => void): Promise<T> {
+  const lanes = new Set<string>();
+  const result = await db.transaction((tx) => {
+    lanesToMark.set(tx, lanes);
+    return work(tx);
+  });
+  if (lanes.size === 0) return result;
+  // What was committed is done: a mark that fails or hangs is the sweep's to make, and the answer does not wait for it.
+  const marked = await within(db.execute(markLanesDue(lanesFrom([...lanes], now()))).then(() => undefined, (error: unknown) => error), MARK_TIMEOUT_MS);
+  if (marked !== undefined) onMarkFailed(marked === TIMED_OUT ? new Error(`no answer within ${MARK_TIMEOUT_MS} ms`) : marked);
+  return result;
+}
+
+/** How long an answer waits for its lanes to be marked after commit. */
+const MARK_TIMEOUT_MS = 500;
+/** A lane idle this long after a message was queued to it lost its mark. */
+const FORGOTTEN_AFTER_MS = 5_000;
+
+/**
+ * Marks due the idle lanes that hold pending messages: those whose mark was lost
+ * with a process that died between commit and mark. Messages queued in the last
+ * few seconds are left to their own marks, which may be on their way. Idle lanes
+ * are few (one per channel or person that ever had a message), and each is one
+ * index probe.
+ */
+export async function markForgottenLanes(db: Db, now: Date): Promise<string[]> {
+  const settled = new Date(now.getTime() - FORGOTTEN_AFTER_MS);
+  const rows = await rowsOf<{ lane: string }>(db, sql`update outbox_lanes l set available_at = ${now.toISOString()}::timestamptz, version = l.version + 1
+    where l.available_at is null
+      and exists (select 1 from outbox o where o.lane = l.lane and o.status = 'pending' and o.created_at < ${settled.toISOString()}::timestamptz)
+    returning l.lane`);
+  return rows.map((r) => r.lane);
+}
+
+/**
  * Queues messages to be sent after the transaction commits, each in its lane,
- * and marks their lanes as having work. Its three writes are independent and
- * go together (one round trip on postgres.js, which pipelines them).
+ * and marks their lanes as having work (or, in markingLanesAfterCommit, makes
+ * sure their rows exist). Its three writes are independent and go together (one
+ * round trip on postgres.js, which pipelines them).
  */
 export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
@@ -28,9 +80,11 @@ export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage
   const coalescing = [...new Map(rows.filter((r) => COALESCING.has(r.kind)).map((r) => [`${r.lane} ${r.kind}`, r])).values()];
   const lanes = [...new Set(plain.map((r) => r.lane))];
   const later = new Date(now.getTime() + HOME_REFRESH_DELAY_MS);
+  const afterCommit = lanesToMark.get(tx);
+  for (const lane of afterCommit ? lanes : []) afterCommit!.add(lane);
   await Promise.all([
     plain.length && tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now }))),
-    lanes.length && tx.execute(markLanesDue(lanesFrom(lanes, now))),
+    lanes.length && tx.execute(afterCommit ? createLanes(lanesFrom(lanes, now)) : markLanesDue(lanesFrom(lanes, now))),
     // Skipped where the same message waits and no send of it has started: that one will show this change too.
     // Only a message actually queued touches its lane's row, so a burst does not queue up on one person's lane.
     coalescing.length && tx.execute(sql`with queued as (
@@ -59,6 +113,13 @@ function markLanesDue(lanes: SQL) {
     on conflict (lane) do update set
       available_at = least(coalesce(outbox_lanes.available_at, excluded.available_at), excluded.available_at),
       version = outbox_lanes.version + 1`;
+}
+
+/** Creates the rows of lanes not seen before, due at once; an existing lane's row is left alone (and not locked). */
+function createLanes(lanes: SQL) {
+  return sql`insert into outbox_lanes (lane, available_at, version)
+    select lane, at, 1 from (${lanes}) as due(lane, at) order by lane
+    on conflict (lane) do nothing`;
 }
 
 export interface ClaimedLane {
