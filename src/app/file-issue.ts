@@ -85,17 +85,21 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     if (swarm?.ask) return { match: swarm.ask };
     if (!(await rememberRequest(tx, input.requestKey, now))) return filedBefore();
     const issue = (await insertIssue(tx, newIssue(filing, routed, now), now)) as UnclaimedIssue;
-    await linkRequest(tx, input.requestKey, issue.id);
-    const filedChange = withPraise(filed(issue, filing, route, input.interim ?? false), isPraise(ctx.matrix, filing.category) ? await praisedBy(tx, filing, input.praised, praiseCategories(ctx.matrix)) : []);
-    if (swarm?.parent) {
-      const link = await storeLink(ctx, tx, issue, swarm.parent, now, {
-        via: input.swarm === 'quick' || input.swarm === undefined ? 'quick_form' : 'form', by: null, score: swarm.score, interim: input.interim ?? false, before: filedChange,
-      });
-      stored.push(link.report, link.parent);
-      return { issue: link.report.issue, duplicate: false, linkedTo: link.parent.issue };
-    }
-    stored.push(await storeChange(tx, filedChange, now, { replan: true, stored: 'inserted' }));
-    return { issue: stored[0]!.issue, duplicate: false };
+    const storeFiled = async (): Promise<Filed> => {
+      const filedChange = withPraise(filed(issue, filing, route, input.interim ?? false), isPraise(ctx.matrix, filing.category) ? await praisedBy(tx, filing, input.praised, praiseCategories(ctx.matrix)) : []);
+      if (swarm?.parent) {
+        const link = await storeLink(ctx, tx, issue, swarm.parent, now, {
+          via: input.swarm === 'quick' || input.swarm === undefined ? 'quick_form' : 'form', by: null, score: swarm.score, interim: input.interim ?? false, before: filedChange,
+        });
+        stored.push(link.report, link.parent);
+        return { issue: link.report.issue, duplicate: false, linkedTo: link.parent.issue };
+      }
+      stored.push(await storeChange(tx, filedChange, now, { replan: true, stored: 'inserted' }));
+      return { issue: stored[0]!.issue, duplicate: false };
+    };
+    // The request's key names its issue in the same round trip as the issue's other writes (postgres.js pipelines them).
+    const [, done] = await Promise.all([linkRequest(tx, input.requestKey, issue.id), storeFiled()]);
+    return done;
   });
   for (const s of stored) wakeFor(ctx, s);
   if (result.issue && !result.duplicate) {
