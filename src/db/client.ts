@@ -25,6 +25,13 @@ export async function rowsOf<T>(db: Db | Tx, query: SQL): Promise<T[]> {
   return Array.isArray(result) ? result : result.rows;
 }
 
+/**
+ * Databases that serve one connection (PGlite): their transactions run one at a
+ * time, so none waits on another's row locks.
+ */
+const oneConnection = new WeakSet<Db>();
+export const servesOneConnection = (db: Db) => oneConnection.has(db);
+
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
@@ -97,6 +104,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     throw error;
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
+  oneConnection.add(db);
   return {
     db,
     kind: 'pglite',
