@@ -222,11 +222,11 @@ function sweepTask(ctx: AppContext, metrics: Metrics, clock: { leaseMs: number; 
   return async () => {
     const done = metrics.timeSweep();
     try {
-      await fireDueTimers(ctx, clock);
-      await sendDueDigests();
       // Lanes whose mark after commit was lost with a process that died at that moment.
       const forgotten = await markForgottenLanes(ctx.db, ctx.now());
       if (forgotten.length) ctx.log.warn({ lanes: forgotten }, 'outbox lanes held messages but were not marked due; marked now');
+      await fireDueTimers(ctx, clock);
+      await sendDueDigests();
       ctx.kickOutbox();
       // Timers other instances planned since the last sweep: wake for them too.
       await alarm.rearm();

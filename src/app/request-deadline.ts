@@ -64,5 +64,8 @@ export function transact<T>(ctx: AppContext, work: (tx: Tx) => Promise<T>): Prom
     if (deadline?.signal.aborted) throw new DeadlinePassed('the request was answered before its transaction could commit');
     if (deadline) deadline.committing = true;
     return result;
-  }, (error) => ctx.log.warn({ err: error }, 'could not mark outbox lanes due after commit; the next sweep will'));
+  }, {
+    marked: () => ctx.kickOutbox(),
+    failed: (error, lanes) => ctx.log.warn({ err: error, lanes }, 'could not mark outbox lanes due after commit; the next sweep will'),
+  });
 }

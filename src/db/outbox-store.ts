@@ -23,17 +23,23 @@ export const HOME_REFRESH_DELAY_MS = 2_000;
  */
 const lanesToMark = new WeakMap<Tx | Db, Set<string>>();
 
+/** What marking lanes after commit tells its caller: when a late mark landed (send now), and when one failed. */
+export interface LaneMarking {
+  marked: () => void;
+  failed: (error: unknown, lanes: string[]) => void;
+}
+
 /**
  * Runs `work` in a transaction whose queued messages mark their lanes due only
- * once it has committed, in a statement of their own. Marking a lane updates its
- * row, and a row lock held until commit would make every request that queues to
- * one channel (a hundred agents filing about one outage) wait in line for the
- * others' remaining round trips. Inside the transaction a new lane's row is only
- * created (which locks nothing that exists). A process that dies between the
- * commit and the mark leaves the lane idle with messages in it: the sweep finds
- * such lanes (markForgottenLanes).
+ * once it has committed. Marking a lane updates its row, and a row lock held
+ * until commit would make every request that queues to one channel (a hundred
+ * agents filing about one outage) wait in line for the others' remaining round
+ * trips. Inside the transaction a new lane's row is only created; after commit
+ * the lanes are marked without waiting on locks (markLanesDueNow). A process
+ * that dies between the commit and the mark leaves the lane idle with messages
+ * in it: the sweep finds such lanes (markForgottenLanes).
  */
-export async function markingLanesAfterCommit<T>(db: Db, now: () => Date, work: (tx: Tx) => Promise<T>, onMarkFailed: (error: unknown) => void): Promise<T> {
+export async function markingLanesAfterCommit<T>(db: Db, now: () => Date, work: (tx: Tx) => Promise<T>, marking: LaneMarking): Promise<T> {
   // On a database of one connection no transaction waits on another's lane rows: marking in the transaction saves a statement.
   if (servesOneConnection(db)) return db.transaction(work);
   const lanes = new Set<string>();
@@ -42,14 +48,49 @@ export async function markingLanesAfterCommit<T>(db: Db, now: () => Date, work: 
     return work(tx);
   });
   if (lanes.size === 0) return result;
-  // What was committed is done: a mark that fails or hangs is the sweep's to make, and the answer does not wait for it.
-  const marked = await within(db.execute(markLanesDue(lanesFrom([...lanes], now()))).then(() => undefined, (error: unknown) => error), MARK_TIMEOUT_MS);
-  if (marked !== undefined) onMarkFailed(marked === TIMED_OUT ? new Error(`no answer within ${MARK_TIMEOUT_MS} ms`) : marked);
+  // What was committed is done: the answer waits a moment for the mark, which carries on without it if need be.
+  // The caller starts the sender after the answer; a mark that lands later starts it again.
+  let late = false;
+  const marked = markAfterCommit(db, [...lanes], now, { ...marking, marked: () => late && marking.marked() }, 1);
+  if ((await within(marked, MARK_WAIT_MS)) === TIMED_OUT) late = true;
   return result;
 }
 
 /** How long an answer waits for its lanes to be marked after commit. */
-const MARK_TIMEOUT_MS = 500;
+const MARK_WAIT_MS = 100;
+/** Lanes busy in another transaction are tried again this often, this many times, then left to the sweep. */
+const MARK_RETRY_MS = 50;
+const MARK_ATTEMPTS = 20;
+
+async function markAfterCommit(db: Db, lanes: string[], now: () => Date, marking: LaneMarking, attempt: number): Promise<void> {
+  let busy: string[];
+  try {
+    const marked = new Set(await markLanesDueNow(db, lanes, now()));
+    if (marked.size) marking.marked();
+    busy = lanes.filter((lane) => !marked.has(lane));
+  } catch (error) {
+    return marking.failed(error, lanes);
+  }
+  if (busy.length === 0) return;
+  if (attempt >= MARK_ATTEMPTS) return marking.failed(new Error(`busy for ${MARK_ATTEMPTS * MARK_RETRY_MS} ms`), busy);
+  setTimeout(() => void markAfterCommit(db, busy, now, marking, attempt + 1), MARK_RETRY_MS).unref();
+}
+
+/**
+ * Marks lanes due now and moves their versions, skipping those whose rows
+ * another transaction holds (a timer firing, a result being recorded): waiting
+ * for them would make the request wait too. Returns the lanes marked.
+ */
+async function markLanesDueNow(db: Db, lanes: string[], at: Date): Promise<string[]> {
+  const rows = await rowsOf<{ lane: string }>(db, sql`update outbox_lanes l set
+      available_at = least(coalesce(l.available_at, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz),
+      version = l.version + 1
+    from (select lane from outbox_lanes where lane in (${sql.join(lanes.map((lane) => sql`${lane}`), sql`, `)})
+      order by lane for update skip locked) free
+    where l.lane = free.lane returning l.lane`);
+  return rows.map((r) => r.lane);
+}
+
 /** A lane idle this long after a message was queued to it lost its mark. */
 const FORGOTTEN_AFTER_MS = 5_000;
 
@@ -117,10 +158,16 @@ function markLanesDue(lanes: SQL) {
       version = outbox_lanes.version + 1`;
 }
 
-/** Creates the rows of lanes not seen before, due at once; an existing lane's row is left alone (and not locked). */
+/**
+ * Creates the rows of lanes not seen before, due at once. An existing lane's row
+ * is left alone: the check reads it without waiting on whoever holds it (an
+ * insert that conflicts would wait for a transaction that updated it).
+ */
 function createLanes(lanes: SQL) {
   return sql`insert into outbox_lanes (lane, available_at, version)
-    select lane, at, 1 from (${lanes}) as due(lane, at) order by lane
+    select lane, at, 1 from (${lanes}) as due(lane, at)
+    where not exists (select 1 from outbox_lanes l where l.lane = due.lane)
+    order by lane
     on conflict (lane) do nothing`;
 }
 

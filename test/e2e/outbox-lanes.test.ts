@@ -29,6 +29,7 @@ describe('a lane whose mark was lost', () => {
     const lines: string[] = [];
     h = await startHarness({ now: clock.now, log: createLogger('info', { write: (line: string) => lines.push(line) }) });
     const { key } = await fileQuick(h, 'billing easy Refund stuck', 'C0BILLING');
+    await h.app.flush(); // the lane has sent everything and gone idle
     const issueId = Number(key.slice('ESC-'.length));
     // What a process killed between its commit and its mark leaves: a queued note in a lane marked idle.
     await h.app.database.db.execute(sql`insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
@@ -53,14 +54,18 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('a lane row held by another transaction 
     drop = database.drop;
     h = await startHarness({ databaseUrl: database.url });
     await fileQuick(h, 'billing easy First of the outage', 'C0BILLING');
-    // Another instance's sender (or a slow request) holds the billing lane's row in an open transaction.
+    // Another transaction (a timer firing on another instance, say) has updated the billing lane's row and not committed.
     const other = postgres(database.url!, { max: 1, onnotice: () => {} });
     let release = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
+    let held = () => {};
+    const holds = new Promise<void>((resolve) => (held = resolve));
     const holding = other.begin(async (tx) => {
-      await tx`select * from outbox_lanes where lane = 'C0BILLING' for update`;
+      await tx`update outbox_lanes set version = version + 1 where lane = 'C0BILLING'`;
+      held();
       await released;
     });
+    await holds;
     try {
       const started = Date.now();
       const reply = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'billing easy Second of the outage');
