@@ -149,7 +149,8 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     database,
     flush,
     sweep: async () => {
-      await sweepOnce();
+      // After the interval's round under way, if any: what it claimed is fired before the flush looks.
+      await sweeper.runNow();
       await flush();
     },
     reload: () => reloadMatrix(ctx, config.routingFile),
