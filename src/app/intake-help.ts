@@ -2,7 +2,7 @@ import { pastAnswers, recordDeflection } from '../db/intake-store.js';
 import { requestSeen } from '../db/request-store.js';
 import { named, type Matrix } from '../domain/routing/matrix.js';
 import { routeOnly } from '../domain/routing/route-issue.js';
-import type { Draft } from '../domain/quick-form.js';
+import { defaultOrigin, type Draft } from '../domain/quick-form.js';
 import type { IntakeHelp } from '../slack/blocks/escalate-modal.js';
 import { TIMED_OUT, within } from '../time-limit.js';
 import type { AppContext } from './context.js';
@@ -60,6 +60,6 @@ export async function countDeflection(
  */
 function wouldGoTo(matrix: Matrix, category: string, draft: Draft): string {
   const level = draft.level && named(matrix.levels, draft.level) ? draft.level : Object.keys(matrix.levels)[0]!;
-  const origin = draft.origin && matrix.origins.includes(draft.origin) ? draft.origin : matrix.origins.includes('other') ? 'other' : matrix.origins[0]!;
+  const origin = draft.origin && matrix.origins.includes(draft.origin) ? draft.origin : defaultOrigin(matrix);
   return routeOnly(matrix, { category, level, origin, summary: draft.summary ?? '', details: draft.details ?? null }).team.key;
 }

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { sql, type SQL } from 'drizzle-orm';
+import { is, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePglite, PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -26,11 +26,10 @@ export async function rowsOf<T>(db: Db | Tx, query: SQL): Promise<T[]> {
 }
 
 /**
- * Databases that serve one connection (PGlite): their transactions run one at a
- * time, so none waits on another's row locks.
+ * True for a database that serves one connection (PGlite): its transactions run
+ * one at a time, so none waits on another's row locks.
  */
-const oneConnection = new WeakSet<Db>();
-export const servesOneConnection = (db: Db) => oneConnection.has(db);
+export const servesOneConnection = (db: Db): boolean => is(db, PgliteDatabase);
 
 export interface Database {
   db: Db;
@@ -104,7 +103,6 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     throw error;
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  oneConnection.add(db);
   return {
     db,
     kind: 'pglite',

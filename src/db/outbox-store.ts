@@ -51,7 +51,12 @@ export async function markingLanesAfterCommit<T>(db: Db, now: () => Date, work: 
   // What was committed is done: the answer waits a moment for the mark, which carries on without it if need be.
   // The caller starts the sender after the answer; a mark that lands later starts it again.
   let late = false;
-  const marked = markAfterCommit(db, [...lanes], now, { ...marking, marked: () => late && marking.marked() }, 1);
+  const marked = markAfterCommit(db, [...lanes], now, {
+    ...marking,
+    marked: () => {
+      if (late) marking.marked();
+    },
+  }, 1);
   if ((await within(marked, MARK_WAIT_MS)) === TIMED_OUT) late = true;
   return result;
 }
@@ -124,7 +129,7 @@ export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage
   const lanes = [...new Set(plain.map((r) => r.lane))];
   const later = new Date(now.getTime() + HOME_REFRESH_DELAY_MS);
   const afterCommit = lanesToMark.get(tx);
-  for (const lane of afterCommit ? lanes : []) afterCommit!.add(lane);
+  lanes.forEach((lane) => afterCommit?.add(lane));
   await Promise.all([
     plain.length && tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now }))),
     lanes.length && tx.execute(afterCommit ? createLanes(lanesFrom(lanes, now)) : markLanesDue(lanesFrom(lanes, now))),
