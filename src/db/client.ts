@@ -170,6 +170,33 @@ function checkWritable(dataDir: string): void {
   }
 }
 
+/**
+ * drizzle hands postgres.js every query as an unnamed statement, and postgres.js
+ * describes an unnamed statement with parameters in a round trip of its own
+ * before running it; until that answer comes back, nothing else is pipelined on
+ * the connection. As named statements they are described once per connection
+ * (postgres.js recycles connections every 30 to 60 minutes, which bounds what
+ * each keeps), and a filing's independent writes really go out together.
+ * `?prepare=false` in DATABASE_URL turns this off, for a pooler that cannot keep
+ * prepared statements.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  const inScope = <A extends unknown[]>(open: (...args: A) => unknown) => (...args: A) => {
+    const work = args.pop() as (scoped: postgres.Sql) => unknown;
+    return open(...([...args, (scoped: postgres.Sql) => work(preparing(scoped))] as A));
+  };
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === 'unsafe') {
+        return (query: string, params?: never[], options?: postgres.UnsafeQueryOptions) => target.unsafe(query, params, { ...options, prepare: true });
+      }
+      if (key === 'begin') return inScope(target.begin.bind(target) as (...args: unknown[]) => unknown);
+      if (key === 'savepoint' && 'savepoint' in target) return inScope((target as unknown as postgres.TransactionSql).savepoint.bind(target) as (...args: unknown[]) => unknown);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
 async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, {
     max: 10,
@@ -186,7 +213,7 @@ async function openPostgres(url: string): Promise<Database> {
       idle_in_transaction_session_timeout: 60_000,
     },
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(preparing(client), { schema }) as unknown as Db;
   const database: Database = { db, kind: 'postgres', ping: () => ping(db), close: () => client.end({ timeout: 5 }) };
   const answered = await within(client`select 1`.then(() => undefined, (error: unknown) => error), ANSWER_TIMEOUT_MS);
   if (answered !== undefined) {

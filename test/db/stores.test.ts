@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { claimIssue } from '../../src/app/claim-issue.js';
 import type { AppContext } from '../../src/app/context.js';
 import { fileIssue } from '../../src/app/file-issue.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import { openDatabase, rowsOf, type Database } from '../../src/db/client.js';
 import { eventsOf, findIssue } from '../../src/db/issue-store.js';
 import { forgetOldRequests, rememberRequest } from '../../src/db/request-store.js';
 import { claimLanes, enqueue, headOf, markSent, releaseLane, retryLater, type ClaimedLane } from '../../src/db/outbox-store.js';
@@ -168,5 +169,41 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('the outbox, claimed from several connec
     const lanes = batches.flat().map((r) => r.lane);
     expect(new Set(lanes).size).toBe(lanes.length);
     expect(lanes.length).toBe(60);
+  });
+});
+
+describe.runIf(SEVERAL_CONNECTIONS_URL)('statements on Postgres', () => {
+  /** The statements the connection keeps prepared after a transaction that read an issue and queued a message. */
+  async function preparedAfterWork(url: string): Promise<number> {
+    const opened = await openDatabase({ url });
+    try {
+      return await opened.db.transaction(async (tx) => {
+        await findIssue(tx, 1);
+        await enqueue(tx, new Date('2026-11-23T13:00:00Z'), note('C0PREP'));
+        const [row] = await rowsOf<{ n: number }>(tx, sql`select count(*)::int as n from pg_prepared_statements where not from_sql`);
+        return row!.n;
+      });
+    } finally {
+      await opened.close();
+    }
+  }
+
+  let url: URL;
+  let dropIt: () => Promise<void>;
+  beforeAll(async () => {
+    const fresh = await freshDatabase(SEVERAL_CONNECTIONS_URL);
+    dropIt = fresh.drop;
+    url = new URL(fresh.url!);
+  });
+  afterAll(async () => dropIt?.());
+
+  it('are prepared once per connection, so none waits for a describe round trip of its own', async () => {
+    expect(await preparedAfterWork(url.toString())).toBeGreaterThanOrEqual(3);
+  });
+
+  it('are not kept prepared when DATABASE_URL says prepare=false (a pooler that cannot keep them)', async () => {
+    const unprepared = new URL(url);
+    unprepared.searchParams.set('prepare', 'false');
+    expect(await preparedAfterWork(unprepared.toString())).toBe(0);
   });
 });
