@@ -68,3 +68,19 @@ function statusKb(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
 }
+
+/**
+ * The CPU time a process has used so far (user and system, all its threads), in
+ * ms, from /proc/<pid>/stat. Steadier than latencies on a shared machine: a run
+ * that waits for a busy neighbour waits longer, but does not work more.
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after its closing parenthesis; utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Math.round((ticks * 1000) / CLOCK_TICKS_PER_S);
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture Node supports. */
+const CLOCK_TICKS_PER_S = 100;

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { IssueEvent } from '../domain/issue/events.js';
 import type { NewIssue } from '../domain/issue/filing.js';
 import type { Issue, PostedCard } from '../domain/issue/issue.js';
@@ -133,6 +133,13 @@ export async function setCard(tx: Tx, id: number, channel: string, card: PostedC
 export async function findIssue(db: Db | Tx, id: number): Promise<Issue | undefined> {
   const [row] = await db.select().from(issues).where(eq(issues.id, id));
   return row && toIssue(row);
+}
+
+/** Several issues by id, in one round trip. */
+export async function findIssues(db: Db | Tx, ids: number[]): Promise<Map<number, Issue>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select().from(issues).where(inArray(issues.id, ids));
+  return new Map(rows.map((row) => [row.id, toIssue(row)]));
 }
 
 /** Locks the issue row for the rest of the transaction, so concurrent changes to one issue serialise. */

@@ -226,20 +226,31 @@ export async function releaseLane(db: Db, claimed: ClaimedLane, nextAt: Date | n
 }
 
 /**
- * Takes a lane's next message, skipping those already sent and still being
- * recorded (`skip`), if it may go now, and counts its send as started before
- * Slack is called: after a crash, the next attempt knows to look before posting.
- * Nothing when the next message must wait (order) or there is none. One round
- * trip per message (outbox_lane_pending_idx).
+ * Takes a lane's next messages, up to `limit`, skipping those already sent and
+ * still being recorded (`skip`): the run of them that may go now, oldest first,
+ * stopping at the first that must wait (order). Each send counts as started
+ * before Slack is called: after a crash, the next attempt knows to look before
+ * posting (handBack undoes this for those not sent). One round trip for the
+ * lot; the running bool_and reads the lane's head only (outbox_lane_pending_idx),
+ * however long the lane.
  */
-export async function takeNext(db: Db, lane: string, skip: number[], now: Date): Promise<OutboxRow | undefined> {
-  const next = db.select({ id: outbox.id }).from(outbox)
-    .where(and(eq(outbox.lane, lane), eq(outbox.status, 'pending'), skip.length ? notInArray(outbox.id, skip) : undefined))
-    .orderBy(asc(outbox.id)).limit(1);
-  // status again: with two senders on one lane (a lease that ran out), the row may have been sent meanwhile.
-  const [row] = await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` })
-    .where(and(eq(outbox.id, sql`(${next})`), eq(outbox.status, 'pending'), lte(outbox.availableAt, now))).returning();
-  return row;
+export async function takeNext(db: Db, lane: string, skip: number[], now: Date, limit = 1): Promise<OutboxRow[]> {
+  const head = sql`select id from (
+      select ${outbox.id}, bool_and(${outbox.availableAt} <= ${now.toISOString()}::timestamptz) over (order by ${outbox.id}) as ready
+      from ${outbox}
+      where ${and(eq(outbox.lane, lane), eq(outbox.status, 'pending'), skip.length ? notInArray(outbox.id, skip) : undefined)}
+      order by ${outbox.id} limit ${limit}) head
+    where ready`;
+  // status again: with two senders on one lane (a lease that ran out), a row may have been sent meanwhile.
+  const rows = await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` })
+    .where(and(sql`${outbox.id} in (${head})`, eq(outbox.status, 'pending'))).returning();
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/** Messages taken but not sent (the lane stopped first): their attempts did not happen. */
+export async function handBack(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(outbox).set({ attempts: sql`greatest(${outbox.attempts} - 1, 0)` }).where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')));
 }
 
 export async function markSent(db: Db | Tx, id: number, now: Date): Promise<void> {

@@ -163,10 +163,11 @@ export function outboxSender(ctx: AppContext, client: WebClient, fetchFn: typeof
     }
   }
 
-  return async function send(row: OutboxRow): Promise<Sent> {
+  /** `known`: the issue as read just now with its message (see the worker's Batch); otherwise it is read here. */
+  return async function send(row: OutboxRow, known?: Issue): Promise<Sent> {
     const message = readOutboxMessage(row.kind, row.issueId, row.payload);
     if ('unreadable' in message) throw new UnsendableMessage(message.unreadable);
-    const issue = row.issueId ? await findIssue(ctx.db, row.issueId) : undefined;
+    const issue = row.issueId ? known ?? await findIssue(ctx.db, row.issueId) : undefined;
     return deliver(row, message, issue);
   };
 }

@@ -4,7 +4,7 @@ import { outbox } from '../../src/db/schema.js';
 import { AGENTS } from '../../src/sandbox/workspace.js';
 import { HOUR, MINUTE, testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { clickWhenShown, fileQuick, issueByKey, postedCard } from '../support/queries.js';
+import { cardsIn, clickWhenShown, fileQuick, issueByKey, postedCard } from '../support/queries.js';
 
 /**
  * Slack misbehaving, injected in the sandbox: a call that never answers, a
@@ -112,6 +112,55 @@ describe('rate limits', () => {
     expect(post).toMatchObject({ status: 'sent', failures: 0, attempts: 1 });
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0BILLING')).toHaveLength(31);
     expect(h.slack.callsTo('conversations.history')).toEqual([]);
+  });
+});
+
+describe("a channel's messages taken together", () => {
+  const keyOf = (reply: { body: unknown }) => /ESC-\d+/.exec((reply.body as { text: string }).text)![0];
+
+  it('hands back those a rate limit kept from going, uncounted, so none is looked for before posting', async () => {
+    const clock = testClock('2026-11-23T10:00:00Z');
+    const h = await harness(clock.now);
+    // The first card is refused now, and again when it is retried with the two filed meanwhile behind it.
+    h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1, channel: 'C0BILLING', times: 2 });
+    const keys = [keyOf(await h.driver.slash(AGENTS.phone, 'C0FRONTLINE', 'billing easy First behind a rate limit'))];
+    await h.app.flush();
+    for (const summary of ['Second behind a rate limit', 'Third behind a rate limit']) {
+      keys.push(keyOf(await h.driver.slash(AGENTS.phone, 'C0FRONTLINE', `billing easy ${summary}`)));
+    }
+    clock.advance(1_100);
+    await h.app.flush();
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0BILLING')).toHaveLength(2);
+    // The lane took all three cards at once; the two behind the refused one were handed back as never attempted.
+    expect((await outboxByKind(h, 'post_card')).map((r) => [r.status, r.attempts])).toEqual([['pending', 0], ['pending', 0], ['pending', 0]]);
+
+    clock.advance(1_100);
+    await h.app.flush();
+    expect(cardsIn(h, 'C0BILLING').map((m) => /^ESC-\d+/.exec(m.text)![0])).toEqual(keys);
+    expect((await outboxByKind(h, 'post_card')).map((r) => [r.status, r.attempts])).toEqual([['sent', 1], ['sent', 1], ['sent', 1]]);
+    expect(h.slack.callsTo('conversations.history')).toEqual([]);
+  });
+
+  it("posts an issue's thread notes under its card when the card goes out in the same batch", async () => {
+    const clock = testClock('2026-11-23T10:00:00Z');
+    const h = await harness(clock.now);
+    // The card waits out an hour-long rate limit, while the clock queues its thread notes behind it.
+    h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 3600, channel: 'C0BILLING', times: 1 });
+    const key = keyOf(await h.driver.slash(AGENTS.phone, 'C0FRONTLINE', 'billing hard Charged for a plan never ordered'));
+    await h.app.flush();
+    clock.advance(20 * MINUTE); // past the acknowledgement target: a tier fires, with a note in the card's thread
+    await h.app.sweep();
+    const notes = (await outboxByKind(h, 'thread_note')).length;
+    expect(notes).toBeGreaterThan(0);
+
+    clock.advance(HOUR);
+    await h.app.flush();
+    const card = await postedCard(h, 'C0BILLING', key);
+    await h.app.flush();
+    // Every note sent is in the thread: none was skipped for want of a card that its batch had just posted.
+    const sent = (await outboxByKind(h, 'thread_note')).filter((r) => r.status === 'sent');
+    expect(sent.length).toBeGreaterThanOrEqual(notes);
+    expect(threadOf(h, 'C0BILLING', card.ts)).toHaveLength(sent.length);
   });
 });
 
