@@ -69,6 +69,9 @@ function statusKb(pid: number, field: string): number {
   return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
 }
 
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture Node supports. */
+const CLOCK_TICKS_PER_S = 100;
+
 /**
  * The CPU time a process has used so far (user and system, all its threads), in
  * ms, from /proc/<pid>/stat. Steadier than latencies on a shared machine: a run
@@ -82,5 +85,3 @@ export function cpuMs(pid: number): number {
   return Math.round((ticks * 1000) / CLOCK_TICKS_PER_S);
 }
 
-/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture Node supports. */
-const CLOCK_TICKS_PER_S = 100;

@@ -234,7 +234,7 @@ export async function releaseLane(db: Db, claimed: ClaimedLane, nextAt: Date | n
  * lot; the running bool_and reads the lane's head only (outbox_lane_pending_idx),
  * however long the lane.
  */
-export async function takeNext(db: Db, lane: string, skip: number[], now: Date, limit = 1): Promise<OutboxRow[]> {
+export async function takeNext(db: Db, lane: string, skip: number[], now: Date, limit: number): Promise<OutboxRow[]> {
   const head = sql`select id from (
       select ${outbox.id}, bool_and(${outbox.availableAt} <= ${now.toISOString()}::timestamptz) over (order by ${outbox.id}) as ready
       from ${outbox}
