@@ -37,7 +37,7 @@ export async function forgetCustomer(db: Db, target: ForgetTarget, now: Date): P
       responseUrl: null,
       updatedAt: now,
     }).where(where).returning({
-      id: issues.id, key: issues.key, team: issues.team, category: issues.category, level: issues.level, origin: issues.origin, channel: issues.channel, cardTs: issues.cardTs,
+      id: issues.id, key: issues.key, team: issues.team, category: issues.category, level: issues.level, origin: issues.origin, channel: issues.channel,
     });
     if (found.length === 0) return [];
     const ids = found.map((f) => f.id);
@@ -48,7 +48,9 @@ export async function forgetCustomer(db: Db, target: ForgetTarget, now: Date): P
       details: { fields: ['summary', 'details', 'customer reference', 'notes'] },
     })));
     // Cards in Slack show the summary: each is rendered again from the erased issue, by the bot's outbox.
-    await enqueue(tx, now, ...found.filter((f) => f.cardTs).map((f) => ({ kind: 'update_card' as const, issueId: f.id, channel: f.channel })));
+    // Also where no card is recorded yet: one may be on its way to Slack, rendered before this erasure;
+    // the update goes behind it in its channel (and is skipped if no card was ever posted).
+    await enqueue(tx, now, ...found.map((f) => ({ kind: 'update_card' as const, issueId: f.id, channel: f.channel })));
     return found.sort((a, b) => a.id - b.id).map((f) => f.key);
   });
 }

@@ -28,6 +28,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const RECORDING_AHEAD = 4;
 /** Messages of one lane taken at once, with their issues: two round trips for the lot instead of two each. */
 const BATCH = 10;
+/**
+ * A batch older than this is handed back and taken again: its issues and payloads
+ * are read anew, so a slow or rate-limited lane never renders a message from data
+ * read long before (an erasure or a reroute meanwhile), and a lease lost in a stall
+ * lets at most this much of a batch go twice.
+ */
+const BATCH_MAX_AGE_MS = 1000;
 /** While lanes are being sent, claims of other lanes are at least this far apart. */
 const CLAIM_GAP_MS = 20;
 
@@ -156,6 +163,7 @@ export class OutboxWorker {
       for (;;) {
         if (this.stopped) return await this.release(claimed, recording, batch, this.ctx.now());
         if (recording.failed.length) return await this.retryUnrecorded(claimed, recording, batch);
+        if (batch.olderThan(this.ctx.now(), BATCH_MAX_AGE_MS)) await this.handBack(claimed, batch);
         if (batch.empty) await batch.take(this.ctx.db, claimed.lane, recording, this.ctx.now());
         const next = batch.next();
         if (!next) {
@@ -344,13 +352,20 @@ class Recording {
 class Batch {
   private rows: OutboxRow[] = [];
   private issues = new Map<number, Issue>();
+  private takenAt = 0;
 
   get empty(): boolean {
     return this.rows.length === 0;
   }
 
+  /** True when the batch still holds messages taken more than `ms` ago. */
+  olderThan(now: Date, ms: number): boolean {
+    return !this.empty && now.getTime() - this.takenAt > ms;
+  }
+
   /** Messages sent but not yet recorded are still pending: they are skipped, not sent again. */
   async take(db: AppContext['db'], lane: string, recording: Recording, now: Date): Promise<void> {
+    this.takenAt = now.getTime();
     this.rows = await takeNext(db, lane, recording.ids(), now, BATCH);
     const ids = new Set(this.rows.flatMap((r) => (r.issueId === null || recording.has(r.issueId) ? [] : [r.issueId])));
     this.issues = await findIssues(db, [...ids]);

@@ -86,6 +86,8 @@ export interface Failure {
   afterApplying?: boolean;
   /** Never answer: the request stays open until the caller gives up (or the sandbox stops). */
   hang?: boolean;
+  /** Answer only once released: a slow Slack, answering at a moment the test chooses. */
+  hold?: { arrived: () => void; released: Promise<void> };
 }
 
 const TRIGGER_LIFETIME_MS = 3000;
@@ -205,12 +207,25 @@ export class SlackSandbox {
     this.failNext(method, { ...options, hang: true });
   }
 
-  private takeHang(method: string, args: Json): boolean {
+  /**
+   * Holds the next call of `method` (optionally to one channel) unanswered until
+   * `release()`, then answers it as usual. `arrived` resolves once the call is here.
+   */
+  holdNext(method: string, options: { channel?: string } = {}): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.failNext(method, { ...options, hold: { arrived, released } });
+    return { arrived: arrival, release };
+  }
+
+  /** Takes (counts down) the first injected behaviour for this call that `kind` selects. */
+  private takeInjected(method: string, args: Json, kind: (f: Failure) => boolean): Failure | undefined {
     const list = this.failures.get(method) ?? [];
-    const failure = list.find((f) => f.hang && matches(f, args));
-    if (!failure) return false;
-    if (--failure.times <= 0) list.splice(list.indexOf(failure), 1);
-    return true;
+    const failure = list.find((f) => kind(f) && matches(f, args));
+    if (failure && --failure.times <= 0) list.splice(list.indexOf(failure), 1);
+    return failure;
   }
 
   /** chat.postMessage to `channel` beyond `perSecond` answers 429, as Slack's per-channel limit does. */
@@ -308,9 +323,14 @@ export class SlackSandbox {
     if (!url.pathname.startsWith('/api/')) return send(404, { ok: false, error: 'unknown_method' });
     const method = url.pathname.slice('/api/'.length);
     const args = parseBody(req, body);
-    if (this.takeHang(method, args)) {
+    if (this.takeInjected(method, args, (f) => f.hang === true)) {
       this.calls.push({ method, args, ok: false, error: 'no_answer', status: 0 });
       return;
+    }
+    const held = this.takeInjected(method, args, (f) => f.hold !== undefined)?.hold;
+    if (held) {
+      held.arrived();
+      await held.released;
     }
     const [status, payload, headers] = this.call(method, args, req.headers.authorization);
     this.calls.push({ method, args, ok: payload.ok === true, error: payload.error, status });
@@ -335,10 +355,8 @@ export class SlackSandbox {
   }
 
   private injectedFailure(method: string, args: Json): { answer: [number, Json, Record<string, string>?]; afterApplying: boolean } | undefined {
-    const list = this.failures.get(method) ?? [];
-    const failure = list.find((f) => !f.hang && matches(f, args));
+    const failure = this.takeInjected(method, args, (f) => !f.hang && !f.hold);
     if (failure) {
-      if (--failure.times <= 0) list.splice(list.indexOf(failure), 1);
       const afterApplying = failure.afterApplying ?? false;
       if (failure.status === 429) return { afterApplying, answer: [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter ?? 1) }] };
       if (failure.status && failure.status >= 500) return { afterApplying, answer: [failure.status, { ok: false, error: 'internal_error' }] };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { ERASED, forgetCustomer } from '../../src/db/customer-data.js';
 import { outbox } from '../../src/db/schema.js';
 import { AGENTS } from '../../src/sandbox/workspace.js';
 import { HOUR, MINUTE, testClock } from '../support/clock.js';
@@ -141,6 +142,30 @@ describe("a channel's messages taken together", () => {
     expect(h.slack.callsTo('conversations.history')).toEqual([]);
   });
 
+  it('takes a batch again once it is a second old, so an issue erased behind a slow send is posted erased', async () => {
+    const clock = testClock('2026-11-23T10:00:00Z');
+    const h = await harness(clock.now);
+    // The first card is refused for a second: the second card queues behind it, and the lane takes both at once.
+    h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1, channel: 'C0BILLING', times: 1 });
+    keyOf(await h.driver.slash(AGENTS.phone, 'C0FRONTLINE', 'billing easy First card'));
+    await h.app.flush();
+    const second = keyOf(await h.driver.slash(AGENTS.phone, 'C0FRONTLINE', 'billing easy Jane Roe, card ending 4242'));
+    const slow = h.slack.holdNext('chat.postMessage', { channel: 'C0BILLING' });
+    clock.advance(1_100);
+    const flushed = h.app.flush();
+    await slow.arrived;
+    // While Slack takes two seconds over the first card, the customer asks to be forgotten.
+    clock.advance(2_000);
+    expect(await forgetCustomer(h.app.database.db, { issueKey: second }, clock.now())).toEqual([second]);
+    slow.release();
+    await flushed;
+
+    const card = await postedCard(h, 'C0BILLING', second);
+    expect(JSON.stringify(card.blocks)).not.toContain('Jane Roe');
+    expect(card.text).toContain(ERASED);
+    expect((await outboxByKind(h, 'post_card')).map((r) => [r.status, r.attempts])).toEqual([['sent', 1], ['sent', 1]]);
+  });
+
   it("posts an issue's thread notes under its card when the card goes out in the same batch", async () => {
     const clock = testClock('2026-11-23T10:00:00Z');
     const h = await harness(clock.now);
@@ -161,6 +186,22 @@ describe("a channel's messages taken together", () => {
     const sent = (await outboxByKind(h, 'thread_note')).filter((r) => r.status === 'sent');
     expect(sent.length).toBeGreaterThanOrEqual(notes);
     expect(threadOf(h, 'C0BILLING', card.ts)).toHaveLength(sent.length);
+  });
+});
+
+describe('a customer forgotten while Slack is slow', () => {
+  const keyOf = (reply: { body: unknown }) => /ESC-\d+/.exec((reply.body as { text: string }).text)![0];
+
+  it('erases a card that was on its way to Slack when the customer asked to be forgotten', async () => {
+    const h = await harness();
+    const slow = h.slack.holdNext('chat.postMessage', { channel: 'C0BILLING' });
+    const key = keyOf(await h.driver.slash(AGENTS.phone, 'C0FRONTLINE', 'billing easy Jane Roe, card ending 4242'));
+    await slow.arrived; // the card is rendered and sent; Slack has not answered, so its ts is not recorded
+    await forgetCustomer(h.app.database.db, { issueKey: key }, new Date());
+    slow.release();
+
+    const card = await postedCard(h, 'C0BILLING', key);
+    await h.slack.waitFor('card rendered again, erased', () => card.text.includes(ERASED) && !JSON.stringify(card.blocks).includes('Jane Roe'));
   });
 });
 
