@@ -3,6 +3,7 @@ import type { Issue } from '../domain/issue/issue.js';
 import type { Db } from './client.js';
 import { toIssue } from './issue-store.js';
 import { issues } from './schema.js';
+import { statusIs } from './status-literal.js';
 
 /** A list and its full length, for "and N more". */
 export interface Page {
@@ -30,7 +31,7 @@ export const claimedBy = (db: Db, userId: string, limit: number) =>
 export const unclaimedIn = (db: Db, teams: string[], limit: number): Promise<Page> =>
   teams.length === 0
     ? Promise.resolve({ rows: [], total: 0 })
-    : page(db, and(inArray(issues.team, teams), eq(issues.status, 'unclaimed'), notAReport)!, [asc(issues.ackDueAt)], limit);
+    : page(db, and(inArray(issues.team, teams), statusIs(issues.status, 'unclaimed'), notAReport)!, [asc(issues.ackDueAt)], limit);
 
 /** What this agent escalated: open ones by urgency, then the most recently resolved. */
 export const escalatedBy = (db: Db, userId: string, limit: number) =>

@@ -3,6 +3,7 @@ import { COALESCING, issueOf, laneOf, payloadOf, type OutboxMessage } from '../d
 import { TIMED_OUT, within } from '../time-limit.js';
 import { rowsOf, servesOneConnection, type Db, type Tx } from './client.js';
 import { outbox, outboxLanes, type OutboxRow } from './schema.js';
+import { statusIs } from './status-literal.js';
 
 /**
  * The outbox, lane by lane. Messages are queued in the transaction that records
@@ -206,7 +207,7 @@ export async function extendLease(db: Db, lane: string, until: Date): Promise<vo
 
 /** The next messages of a lane, oldest first (outbox_lane_pending_idx). */
 export async function headOf(db: Db, lane: string, limit: number): Promise<OutboxRow[]> {
-  return db.select().from(outbox).where(and(eq(outbox.lane, lane), eq(outbox.status, 'pending'))).orderBy(asc(outbox.id)).limit(limit);
+  return db.select().from(outbox).where(and(eq(outbox.lane, lane), statusIs(outbox.status, 'pending'))).orderBy(asc(outbox.id)).limit(limit);
 }
 
 /**
@@ -238,12 +239,12 @@ export async function takeNext(db: Db, lane: string, skip: number[], now: Date, 
   const head = sql`select id from (
       select ${outbox.id}, bool_and(${outbox.availableAt} <= ${now.toISOString()}::timestamptz) over (order by ${outbox.id}) as ready
       from ${outbox}
-      where ${and(eq(outbox.lane, lane), eq(outbox.status, 'pending'), skip.length ? notInArray(outbox.id, skip) : undefined)}
+      where ${and(eq(outbox.lane, lane), statusIs(outbox.status, 'pending'), skip.length ? notInArray(outbox.id, skip) : undefined)}
       order by ${outbox.id} limit ${limit}) head
     where ready`;
   // status again: with two senders on one lane (a lease that ran out), a row may have been sent meanwhile.
   const rows = await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` })
-    .where(and(sql`${outbox.id} in (${head})`, eq(outbox.status, 'pending'))).returning();
+    .where(and(sql`${outbox.id} in (${head})`, statusIs(outbox.status, 'pending'))).returning();
   return rows.sort((a, b) => a.id - b.id);
 }
 
@@ -290,12 +291,12 @@ export async function pendingCount(db: Db): Promise<number> {
 
 /** Messages given up on, per kind: for /metrics. */
 export async function failedCounts(db: Db): Promise<Array<{ kind: string; n: number }>> {
-  return db.select({ kind: outbox.kind, n: count() }).from(outbox).where(eq(outbox.status, 'failed')).groupBy(outbox.kind);
+  return db.select({ kind: outbox.kind, n: count() }).from(outbox).where(statusIs(outbox.status, 'failed')).groupBy(outbox.kind);
 }
 
 /** Messages given up on, the latest first: what `frontline outbox` lists. */
 export async function failedMessages(db: Db, limit: number): Promise<OutboxRow[]> {
-  return db.select().from(outbox).where(eq(outbox.status, 'failed')).orderBy(desc(outbox.failedAt), desc(outbox.id)).limit(limit);
+  return db.select().from(outbox).where(statusIs(outbox.status, 'failed')).orderBy(desc(outbox.failedAt), desc(outbox.id)).limit(limit);
 }
 
 /**
@@ -304,7 +305,7 @@ export async function failedMessages(db: Db, limit: number): Promise<OutboxRow[]
  */
 export async function requeueFailed(db: Db, ids: number[] | 'all', now: Date): Promise<number[]> {
   return db.transaction(async (tx) => {
-    const where = ids === 'all' ? eq(outbox.status, 'failed') : and(eq(outbox.status, 'failed'), inArray(outbox.id, ids));
+    const where = ids === 'all' ? statusIs(outbox.status, 'failed') : and(statusIs(outbox.status, 'failed'), inArray(outbox.id, ids));
     const rows = await tx.update(outbox)
       .set({ status: 'pending', failures: 0, firstFailedAt: null, failedAt: null, availableAt: now, attempts: 0 })
       .where(where).returning({ id: outbox.id, lane: outbox.lane });

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { issueEvents, issues } from './schema.js';
+import { statusIs } from './status-literal.js';
 
 /** Agents who already passed on a happy customer's thanks for the issue's latest resolution (recorded after it). */
 export async function happyCustomerFrom(tx: Tx, issueId: number): Promise<string[]> {
@@ -18,7 +19,7 @@ export async function happyCustomerFrom(tx: Tx, issueId: number): Promise<string
 export async function lastResolverFor(db: Db | Tx, customerRef: string, praiseCategories: string[]): Promise<string | undefined> {
   // An earlier praise card's closer is not the expert; a swarm's report was resolved by its parent's.
   const [row] = await db.select({ by: issues.resolvedBy }).from(issues)
-    .where(and(eq(issues.customerRef, customerRef), eq(issues.status, 'resolved'), isNull(issues.parentId),
+    .where(and(eq(issues.customerRef, customerRef), statusIs(issues.status, 'resolved'), isNull(issues.parentId),
       praiseCategories.length ? notInArray(issues.category, praiseCategories) : undefined))
     .orderBy(desc(issues.resolvedAt)).limit(1);
   return row?.by ?? undefined;

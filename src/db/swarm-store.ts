@@ -3,6 +3,7 @@ import type { Issue } from '../domain/issue/issue.js';
 import { rowsOf, type Db, type Tx } from './client.js';
 import { toIssue } from './issue-store.js';
 import { issues } from './schema.js';
+import { statusIsNot } from './status-literal.js';
 
 /**
  * Swarms in the database: finding the open issue a new escalation resembles,
@@ -103,7 +104,7 @@ export async function openSwarms(db: Db): Promise<{ swarms: number; reports: num
 /** What an issue may be linked to by hand: the team's other open issues that are not reports, the latest first. */
 export async function linkCandidates(db: Db, issue: Issue, limit: number): Promise<Issue[]> {
   const found = await db.select().from(issues)
-    .where(and(eq(issues.team, issue.team), ne(issues.status, 'resolved'), isNull(issues.parentId), ne(issues.id, issue.id)))
+    .where(and(eq(issues.team, issue.team), statusIsNot(issues.status, 'resolved'), isNull(issues.parentId), ne(issues.id, issue.id)))
     .orderBy(desc(issues.id)).limit(limit);
   return found.map(toIssue);
 }

@@ -6,7 +6,7 @@ import { fileIssue } from '../../src/app/file-issue.js';
 import { openDatabase, rowsOf, type Database } from '../../src/db/client.js';
 import { eventsOf, findIssue } from '../../src/db/issue-store.js';
 import { forgetOldRequests, rememberRequest } from '../../src/db/request-store.js';
-import { claimLanes, enqueue, headOf, markSent, releaseLane, retryLater, type ClaimedLane } from '../../src/db/outbox-store.js';
+import { claimLanes, enqueue, headOf, markSent, releaseLane, retryLater, takeNext, type ClaimedLane } from '../../src/db/outbox-store.js';
 import type { OutboxMessage } from '../../src/domain/outbox-message.js';
 import { idempotencyKeys } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
@@ -199,6 +199,25 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('statements on Postgres', () => {
 
   it('are prepared once per connection, so none waits for a describe round trip of its own', async () => {
     expect(await preparedAfterWork(url.toString())).toBeGreaterThanOrEqual(3);
+  });
+
+  it("plan a lane's next messages on its partial index even when Postgres plans them once for any values", async () => {
+    const opened = await openDatabase({ url: url.toString() });
+    try {
+      const plan = await opened.db.transaction(async (tx) => {
+        // A generic plan is what Postgres may settle on after a statement's fifth run; here it is the only one.
+        await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+        await takeNext(tx, 'C0PLAN', [], new Date(), 10);
+        const [taking] = await rowsOf<{ name: string; params: number }>(tx, sql`select name, cardinality(parameter_types) as params
+          from pg_prepared_statements where not from_sql and statement like '%bool_and%'`);
+        const nulls = Array.from({ length: taking!.params }, () => 'null').join(', ');
+        const lines = await rowsOf<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute "${taking!.name}"(${nulls})`));
+        return lines.map((l) => l['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toContain('outbox_lane_pending_idx');
+    } finally {
+      await opened.close();
+    }
   });
 
   it('are not kept prepared when DATABASE_URL says prepare=false (a pooler that cannot keep them)', async () => {
