@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { claimIssue } from '../../src/app/claim-issue.js';
 import type { AppContext } from '../../src/app/context.js';
 import { fileIssue } from '../../src/app/file-issue.js';
 import { openDatabase, rowsOf, type Database } from '../../src/db/client.js';
 import { eventsOf, findIssue } from '../../src/db/issue-store.js';
 import { forgetOldRequests, rememberRequest } from '../../src/db/request-store.js';
-import { claimLanes, enqueue, headOf, markSent, releaseLane, retryLater, takeNext, type ClaimedLane } from '../../src/db/outbox-store.js';
+import { claimLanes, enqueue, handBack, headOf, markSent, releaseLane, retryLater, takeNext, type ClaimedLane } from '../../src/db/outbox-store.js';
 import type { OutboxMessage } from '../../src/domain/outbox-message.js';
-import { idempotencyKeys } from '../../src/db/schema.js';
+import { idempotencyKeys, outbox } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { freshDatabase, onPostgres, SEVERAL_CONNECTIONS_URL } from '../support/database.js';
 import { EXAMPLE_ROUTING, matrixFrom } from '../support/harness.js';
@@ -146,6 +146,40 @@ describe('the outbox', () => {
     await retryLater(database.db, row!.id, later, 'http_500', { now: later });
     const [failedOnce] = await headOf(database.db, 'C0WAIT', 1);
     expect(failedOnce).toMatchObject({ failures: 1, firstFailedAt: later, lastError: 'http_500' });
+  });
+});
+
+describe("a lane's next messages", () => {
+  const lateOf = (rows: { payload: Record<string, unknown> }[]) => rows.map((r) => r.payload.late);
+
+  it('are taken oldest first, up to the limit, stopping at the first that must wait, with their attempts counted', async () => {
+    const now = new Date('2026-11-23T14:00:00Z');
+    await enqueue(database.db, now, note('C0TAKE'), note('C0TAKE', true), note('C0TAKE'), note('C0TAKE', true));
+    const [, , third] = await headOf(database.db, 'C0TAKE', 10);
+    await retryLater(database.db, third!.id, new Date(now.getTime() + 60_000), 'http_500', { now });
+
+    const taken = await takeNext(database.db, 'C0TAKE', [], now, 10);
+    expect(lateOf(taken)).toEqual([false, true]); // not the fourth, though it may go: the third goes first
+    expect(taken.map((r) => r.attempts)).toEqual([1, 1]);
+    expect(lateOf(await takeNext(database.db, 'C0TAKE', [], now, 1))).toEqual([false]);
+  });
+
+  it('skip those being recorded, and are handed back with their attempts undone', async () => {
+    const now = new Date('2026-11-23T14:30:00Z');
+    await enqueue(database.db, now, note('C0BACK'), note('C0BACK', true), note('C0BACK'));
+    const [first] = await takeNext(database.db, 'C0BACK', [], now, 1);
+    const rest = await takeNext(database.db, 'C0BACK', [first!.id], now, 10);
+    expect(lateOf(rest)).toEqual([true, false]);
+
+    await handBack(database.db, rest.map((r) => r.id));
+    expect((await headOf(database.db, 'C0BACK', 10)).map((r) => r.attempts)).toEqual([1, 0, 0]);
+    // One sent meanwhile (by a second sender, after a lease ran out) keeps its attempt, and is not taken again.
+    const again = await takeNext(database.db, 'C0BACK', [first!.id], now, 10);
+    await markSent(database.db, again[0]!.id, now);
+    await handBack(database.db, again.map((r) => r.id));
+    const rows = await database.db.select().from(outbox).where(inArray(outbox.id, again.map((r) => r.id))).orderBy(outbox.id);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([['sent', 1], ['pending', 0]]);
+    expect(lateOf(await takeNext(database.db, 'C0BACK', [first!.id], now, 10))).toEqual([false]);
   });
 });
 
