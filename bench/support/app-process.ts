@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
+import { connectTo } from '../../src/db/client.js';
 import type { SlackSandbox } from '../../src/sandbox/slack-server.js';
 
 const BIN = fileURLToPath(new URL('../../bin/frontline.js', import.meta.url));
@@ -66,7 +66,7 @@ export async function scratchStorage(kind: 'postgres' | 'pglite', name: string):
     return { env: { DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  const admin = connectTo(server, { max: 1, onnotice: () => {} });
   const database = `frontline_${name.replace(/-/g, '_')}`;
   await admin.unsafe(`drop database if exists ${database} with (force)`);
   await admin.unsafe(`create database ${database}`);

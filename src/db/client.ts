@@ -197,8 +197,21 @@ function preparing(client: postgres.Sql): postgres.Sql {
   });
 }
 
+/**
+ * A postgres.js client for DATABASE_URL. libpq's `?host=/var/run/postgresql` (a
+ * Unix socket, as psql and pg_dump read it) becomes postgres.js's host option:
+ * postgres.js would send it to the server as a setting, which refuses it.
+ */
+export function connectTo(url: string, options: postgres.Options<Record<string, postgres.PostgresType>>): postgres.Sql {
+  const parsed = new URL(url);
+  const host = parsed.searchParams.get('host');
+  if (host === null) return postgres(url, options);
+  parsed.searchParams.delete('host');
+  return postgres(parsed.toString(), { ...options, host });
+}
+
 async function openPostgres(url: string): Promise<Database> {
-  const client = postgres(url, {
+  const client = connectTo(url, {
     max: 10,
     // Notices (e.g. "relation already exists, skipping") are not errors; keep them out of the logs.
     onnotice: () => {},
@@ -232,7 +245,7 @@ async function openPostgres(url: string): Promise<Database> {
  */
 async function migrateSerialised(database: Database, url: string): Promise<void> {
   // An instance stuck while holding the lock must not hold up the others' start for ever.
-  const lockClient = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, connection: { statement_timeout: 20_000 } });
+  const lockClient = connectTo(url, { max: 1, onnotice: () => {}, connect_timeout: 10, connection: { statement_timeout: 20_000 } });
   try {
     await lockClient`select pg_advisory_lock(${MIGRATION_LOCK})`.catch((error: unknown) => {
       throw new DatabaseStartError(`DATABASE_URL ${withoutPassword(url)}: waited 20 s for another instance to finish migrating (${connectionProblem(error)}).`);

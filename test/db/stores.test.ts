@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inArray, sql } from 'drizzle-orm';
 import { claimIssue } from '../../src/app/claim-issue.js';
@@ -206,6 +207,8 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('the outbox, claimed from several connec
   });
 });
 
+const SOCKET_DIR = '/var/run/postgresql';
+
 describe.runIf(SEVERAL_CONNECTIONS_URL)('statements on Postgres', () => {
   /** The statements the connection keeps prepared after a transaction that read an issue and queued a message. */
   async function preparedAfterWork(url: string): Promise<number> {
@@ -253,6 +256,19 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('statements on Postgres', () => {
       await opened.close();
     }
   });
+
+  it.runIf(existsSync(`${SOCKET_DIR}/.s.PGSQL.${new URL(SEVERAL_CONNECTIONS_URL ?? 'postgres://x').port || 5432}`))(
+    "reach it through a Unix socket when DATABASE_URL names one as libpq does (?host=/path)", async () => {
+      const bySocket = new URL(url);
+      bySocket.searchParams.set('host', SOCKET_DIR);
+      const opened = await openDatabase({ url: bySocket.toString() });
+      try {
+        const [row] = await rowsOf<{ address: string | null }>(opened.db, sql`select inet_server_addr()::text as address`);
+        expect(row).toEqual({ address: null }); // no address: not TCP
+      } finally {
+        await opened.close();
+      }
+    });
 
   it('are not kept prepared when DATABASE_URL says prepare=false (a pooler that cannot keep them)', async () => {
     const unprepared = new URL(url);
