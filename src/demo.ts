@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { startParts } from './playground/playground.js';
 import { playStory } from './playground/story.js';
 import { transcript } from './sandbox/transcript.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { UsageError } from './cli-errors.js';
 import { dateOption, textTable, withDatabase } from './command-kit.js';
 import { loadDotEnv, readConfig } from './config.js';

@@ -3,12 +3,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { is, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite, PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
@@ -29,7 +25,8 @@ export async function rowsOf<T>(db: Db | Tx, query: SQL): Promise<T[]> {
  * True for a database that serves one connection (PGlite): its transactions run
  * one at a time, so none waits on another's row locks.
  */
-export const servesOneConnection = (db: Db): boolean => is(db, PgliteDatabase);
+export const servesOneConnection = (db: Db): boolean => pgliteDatabases.has(db);
+const pgliteDatabases = new WeakSet<Db>();
 
 export interface Database {
   db: Db;
@@ -76,7 +73,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const database = options.url ? await openPostgres(options.url) : await openPglite(options);
   try {
     if (database.kind === 'postgres') await migrateSerialised(database, options.url!);
-    else await migratePglite(database.db as never, { migrationsFolder });
+    else await (await pgliteModules()).migrate(database.db as never, { migrationsFolder });
   } catch (error) {
     await database.close();
     throw error;
@@ -95,14 +92,18 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       onLockLost?.(error);
     }, options.onWait);
   }
+  const { PGlite, drizzle, pg_trgm } = await pgliteModules();
+  // pg_trgm scores how alike two escalations are (swarm detection); on Postgres, migration 0006 creates it.
+  const settings = { startParams: pgliteStartParams(PGlite.defaultStartParams), extensions: { pg_trgm } };
   const opening = dataDir
-    ? initialiseDataDir(dataDir).then(() => PGlite.create(dataDir, { startParams: PGLITE_START_PARAMS, extensions: PGLITE_EXTENSIONS }))
-    : PGlite.create({ loadDataDir: template, startParams: PGLITE_START_PARAMS, extensions: PGLITE_EXTENSIONS });
+    ? initialiseDataDir(dataDir, settings.startParams).then(() => PGlite.create(dataDir, settings))
+    : PGlite.create({ loadDataDir: template, ...settings });
   const client = await opening.catch(async (error: unknown) => {
     await release?.();
     throw error;
   });
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  pgliteDatabases.add(db);
   return {
     db,
     kind: 'pglite',
@@ -116,8 +117,13 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   };
 }
 
-/** pg_trgm scores how alike two escalations are (swarm detection); on Postgres, migration 0006 creates it. */
-const PGLITE_EXTENSIONS = { pg_trgm };
+/** PGlite and its drizzle driver, loaded only when used: a bot on Postgres is about 15 MB smaller without them. */
+async function pgliteModules() {
+  const [{ PGlite }, { pg_trgm }, { drizzle }, { migrate }] = await Promise.all([
+    import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm'), import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator'),
+  ]);
+  return { PGlite, pg_trgm, drizzle, migrate };
+}
 
 /**
  * PGlite runs Postgres inside this process, so its buffers are this process's
@@ -125,14 +131,14 @@ const PGLITE_EXTENSIONS = { pg_trgm };
  * long-running bot near 200 MB, and Frontline's working set (open issues, the
  * outbox's head) fits in it many times over.
  */
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+const pgliteStartParams = (defaults: string[]) => [...defaults, '-c', 'shared_buffers=16MB'];
 
 /**
  * initdb's memory (about half a gigabyte) stays with the process that ran it, as
  * WebAssembly memory never shrinks. A new DATA_DIR is therefore initialised in a
  * worker thread, whose memory goes when it ends, and then opened here.
  */
-async function initialiseDataDir(dataDir: string): Promise<void> {
+async function initialiseDataDir(dataDir: string, startParams: string[]): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
   const worker = new Worker(`
     const { workerData, parentPort } = require('node:worker_threads');
@@ -140,7 +146,7 @@ async function initialiseDataDir(dataDir: string): Promise<void> {
       .then(({ PGlite }) => PGlite.create(workerData.dataDir, { startParams: workerData.startParams }))
       .then((db) => db.close())
       .then(() => parentPort.postMessage(null), (error) => parentPort.postMessage(String(error && error.message || error)));
-  `, { eval: true, workerData: { pglite: import.meta.resolve('@electric-sql/pglite'), dataDir, startParams: PGLITE_START_PARAMS } });
+  `, { eval: true, workerData: { pglite: import.meta.resolve('@electric-sql/pglite'), dataDir, startParams } });
   try {
     // A worker that dies without a word (an abort inside the WebAssembly) must not leave start-up waiting forever.
     const failure = await Promise.race([

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { formatDuration } from '../durations.js';
 import type { Matrix } from './matrix.js';
 import { explainRoute, routeIssue, type IssueFacts } from './route-issue.js';

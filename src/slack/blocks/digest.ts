@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import type { ComposedDigest } from '../../app/compose-digest.js';
 import { isEmpty } from '../../app/compose-digest.js';
 import { couldBeSelfServed, trend, unfairOrigins } from '../../domain/digest-flags.js';
