@@ -61,6 +61,8 @@ export class OutboxWorker {
   private claiming: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** When this instance's waiting lanes may go again (ms): each gets its own wake-up, not only the earliest. */
+  private readonly wakeTimes = new Set<number>();
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   private lastClaim = 0;
@@ -223,14 +225,28 @@ export class OutboxWorker {
   private async releaseUntil(claimed: ClaimedLane, batch: Batch, at: Date): Promise<void> {
     await this.handBack(claimed, batch);
     await releaseLane(this.ctx.db, claimed, at);
-    const when = at.getTime();
-    if (when >= this.wakeAt || this.stopped) return;
+    this.wakeTimes.add(at.getTime());
+    this.armWake();
+  }
+
+  /**
+   * One timer, set for the earliest wake-up still to come. When it fires, the
+   * wake-ups due by then are done with (whatever the clock says: each fires
+   * once) and the timer is set for the next, so a lane that waits longer than
+   * another is not left for the sweep.
+   */
+  private armWake(): void {
+    const next = this.wakeTimes.size ? Math.min(...this.wakeTimes) : Infinity;
+    if (next === this.wakeAt || this.stopped) return;
     clearTimeout(this.wake);
-    this.wakeAt = when;
+    this.wakeAt = next;
+    if (next === Infinity) return;
     this.wake = setTimeout(() => {
+      for (const time of this.wakeTimes) if (time <= next) this.wakeTimes.delete(time);
       this.wakeAt = Infinity;
       this.kick();
-    }, Math.max(0, when - this.ctx.now().getTime() + 5));
+      this.armWake();
+    }, Math.max(0, next - this.ctx.now().getTime() + 5));
     this.wake.unref();
   }
 

@@ -23,6 +23,22 @@ afterEach(async () => {
   h = drop = undefined;
 });
 
+describe('channels waiting out rate limits of different lengths', () => {
+  it('each go again when their own wait ends, not at the next sweep', async () => {
+    // A sweep a minute apart: only the worker's own wake-ups can send on time.
+    h = await startHarness({ env: { SWEEP_INTERVAL_MS: '60000' } });
+    h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1, channel: 'C0BILLING' });
+    h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 2, channel: 'C0DELIVERY' });
+    const billing = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'billing easy Refund after a rate limit');
+    const delivery = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'delivery easy Parcel after a longer rate limit');
+    const keyOf = (reply: { body: unknown }) => /ESC-\d+/.exec((reply.body as { text: string }).text)![0];
+
+    await h.slack.waitFor('billing card', () => h!.slack.messagesIn('C0BILLING').find((m) => m.text.startsWith(`${keyOf(billing)} `)), 4000);
+    // Within seconds of its own wait, not at the sweep a minute away.
+    expect(await h.slack.waitFor('delivery card', () => h!.slack.messagesIn('C0DELIVERY').find((m) => m.text.startsWith(`${keyOf(delivery)} `)), 4000)).toBeTruthy();
+  });
+});
+
 describe('a lane whose mark was lost', () => {
   it('is marked due by the next sweep, which sends its message and says so in the log', async () => {
     const clock = testClock('2026-11-23T10:00:00Z');
