@@ -251,7 +251,7 @@ export async function takeNext(db: Db, lane: string, skip: number[], now: Date, 
 /** Messages taken but not sent (the lane stopped first): their attempts did not happen. */
 export async function handBack(db: Db, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.update(outbox).set({ attempts: sql`greatest(${outbox.attempts} - 1, 0)` }).where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')));
+  await db.update(outbox).set({ attempts: sql`greatest(${outbox.attempts} - 1, 0)` }).where(and(inArray(outbox.id, ids), statusIs(outbox.status, 'pending')));
 }
 
 export async function markSent(db: Db | Tx, id: number, now: Date): Promise<void> {
@@ -280,12 +280,12 @@ export async function markFailed(db: Db | Tx, id: number, error: string, now: Da
 /** When the oldest message that may go by `now` was queued: how far behind the outbox is. */
 export async function oldestDue(db: Db, now: Date): Promise<Date | undefined> {
   const [row] = await db.select({ at: sql<string | null>`min(${outbox.createdAt})` }).from(outbox)
-    .where(and(eq(outbox.status, 'pending'), lte(outbox.availableAt, now)));
+    .where(and(statusIs(outbox.status, 'pending'), lte(outbox.availableAt, now)));
   return row?.at ? new Date(row.at) : undefined;
 }
 
 export async function pendingCount(db: Db): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending'));
+  const [row] = await db.select({ n: count() }).from(outbox).where(statusIs(outbox.status, 'pending'));
   return row!.n;
 }
 

@@ -29,10 +29,11 @@ const RECORDING_AHEAD = 4;
 /** Messages of one lane taken at once, with their issues: two round trips for the lot instead of two each. */
 const BATCH = 10;
 /**
- * A batch older than this is handed back and taken again: its issues and payloads
- * are read anew, so a slow or rate-limited lane never renders a message from data
- * read long before (an erasure or a reroute meanwhile), and a lease lost in a stall
- * lets at most this much of a batch go twice.
+ * A batch found older than this before a send is handed back and taken again: its
+ * issues and payloads are read anew, so a slow lane renders its messages from data
+ * read about a second before at most (an erasure or a reroute meanwhile), not from
+ * data read nine sends before. It also bounds what a lease lost in a stall can
+ * send twice to about a second's worth of a batch.
  */
 const BATCH_MAX_AGE_MS = 1000;
 /** While lanes are being sent, claims of other lanes are at least this far apart. */
@@ -61,7 +62,7 @@ export class OutboxWorker {
   private claiming: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  /** When this instance's waiting lanes may go again (ms): each gets its own wake-up, not only the earliest. */
+  /** When this instance's waiting lanes may go again (ms): each wait gets its own wake-up, not only the earliest. */
   private readonly wakeTimes = new Set<number>();
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;

@@ -210,6 +210,7 @@ export class SlackSandbox {
   /**
    * Holds the next call of `method` (optionally to one channel) unanswered until
    * `release()`, then answers it as usual. `arrived` resolves once the call is here.
+   * A hold never released leaves the call open, as hangNext does.
    */
   holdNext(method: string, options: { channel?: string } = {}): { arrived: Promise<void>; release: () => void } {
     let arrived!: () => void;

@@ -270,6 +270,16 @@ describe.runIf(SEVERAL_CONNECTIONS_URL)('statements on Postgres', () => {
       }
     });
 
+  it('reach it through the first of several hosts, as postgres.js lists them (h1:5432,h2:5432)', async () => {
+    const several = url.toString().replace(`@${url.host}/`, `@${url.host},${url.host}/`);
+    const opened = await openDatabase({ url: several });
+    try {
+      expect(await rowsOf(opened.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('are not kept prepared when DATABASE_URL says prepare=false (a pooler that cannot keep them)', async () => {
     const unprepared = new URL(url);
     unprepared.searchParams.set('prepare', 'false');
