@@ -21,12 +21,14 @@ export async function rowsOf<T>(db: Db | Tx, query: SQL): Promise<T[]> {
   return Array.isArray(result) ? result : result.rows;
 }
 
+/** The PGlite databases this process opened (PGlite itself is loaded only when one is). */
+const pgliteDatabases = new WeakSet<Db>();
+
 /**
  * True for a database that serves one connection (PGlite): its transactions run
  * one at a time, so none waits on another's row locks.
  */
 export const servesOneConnection = (db: Db): boolean => pgliteDatabases.has(db);
-const pgliteDatabases = new WeakSet<Db>();
 
 export interface Database {
   db: Db;
