@@ -8,11 +8,10 @@
  * Without BENCH_DATABASE_URL it runs on in-memory PGlite with 100,000 issues.
  * Target: under 1 s per digest on real Postgres.
  */
-import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { composeDigest } from '../src/app/compose-digest.js';
 import type { AppContext } from '../src/app/context.js';
-import { openDatabase } from '../src/db/client.js';
+import { connectTo, openDatabase } from '../src/db/client.js';
 import { loadMatrix } from '../src/domain/routing/load-matrix.js';
 import { createLogger } from '../src/logger.js';
 import { readFileSync } from 'node:fs';
@@ -24,7 +23,7 @@ const NOW = new Date('2026-11-30T09:00:00Z');
 
 async function benchDatabaseUrl(): Promise<string | undefined> {
   if (!serverUrl) return undefined;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const admin = connectTo(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe('drop database if exists frontline_bench with (force)');
   await admin.unsafe('create database frontline_bench');
   await admin.end();
@@ -122,7 +121,7 @@ async function main() {
     await database.close();
     // BENCH_KEEP=1 leaves the seeded database for EXPLAIN ANALYZE.
     if (serverUrl && !process.env.BENCH_KEEP) {
-      const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      const admin = connectTo(serverUrl, { max: 1, onnotice: () => {} });
       await admin.unsafe('drop database if exists frontline_bench with (force)');
       await admin.end();
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import postgres from 'postgres';
 import { inject } from 'vitest';
+import { connectTo } from '../../src/db/client.js';
 
 /** Set TEST_DATABASE_URL to run the database and e2e suites on real Postgres as well as PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
@@ -30,7 +30,7 @@ export function pgliteTemplate(): Blob {
 export async function freshDatabase(server = TEST_DATABASE_URL): Promise<{ url?: string; template?: Blob; drop: () => Promise<void> }> {
   if (!server) return { template: pgliteTemplate(), drop: async () => {} };
   const name = `frontline_test_${randomBytes(5).toString('hex')}`;
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  const admin = connectTo(server, { max: 1, onnotice: () => {} });
   // The migrated template exists on the TEST_DATABASE_URL server only; elsewhere migrations run at open.
   const from = server === TEST_DATABASE_URL && inject('postgresTemplate') ? ` template ${inject('postgresTemplate')}` : '';
   await admin.unsafe(`create database ${name}${from}`);
@@ -40,7 +40,7 @@ export async function freshDatabase(server = TEST_DATABASE_URL): Promise<{ url?:
   return {
     url: url.toString(),
     drop: async () => {
-      const sql = postgres(server, { max: 1, onnotice: () => {} });
+      const sql = connectTo(server, { max: 1, onnotice: () => {} });
       await sql.unsafe(`drop database if exists ${name} with (force)`);
       await sql.end();
     },

@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../../src/db/client.js';
+import { connectTo, openDatabase } from '../../src/db/client.js';
 
 /** Where the README says a local Postgres answers; the multi-connection tests use it when it does. */
 export const DOCUMENTED_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
@@ -24,7 +23,7 @@ declare module 'vitest' {
 }
 
 async function answers(url: string): Promise<string | undefined> {
-  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  const sql = connectTo(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await sql`select 1`;
     return undefined;
@@ -51,7 +50,7 @@ async function postgresTemplate(project: TestProject): Promise<() => Promise<voi
   const name = `frontline_template_${process.pid}`;
   project.provide('postgresTemplate', server ? name : '');
   if (!server) return async () => {};
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  const admin = connectTo(server, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name}`);
   await admin.unsafe(`create database ${name}`);
   const url = new URL(server);
