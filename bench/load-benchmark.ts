@@ -39,7 +39,7 @@ interface Figures {
   /** VmHWM once started: a new PGlite DATA_DIR's initialisation shows here. */
   startupPeakMb?: number;
   /** The bot's CPU time per request, from the first request until the last card (or ack) arrived. */
-  cpuMsPerRequest?: number;
+  cpuMsPerRequest: number;
 }
 
 async function measure(target: string): Promise<Figures> {
@@ -64,7 +64,7 @@ async function measure(target: string): Promise<Figures> {
     });
     const acks = sent.map((s) => s.ackMs);
     const figures: Figures = {
-      target, requests: sent.length, peakMemoryMb: 0,
+      target, requests: sent.length, peakMemoryMb: 0, cpuMsPerRequest: 0,
       ack: { p50: percentile(acks, 0.5), p99: percentile(acks, 0.99), max: Math.max(...acks), over1s: acks.filter((a) => a > 1000).length, over3s: acks.filter((a) => a > 3000).length },
     };
     if (target !== 'bare') {
@@ -105,7 +105,7 @@ printTable(`Escalation burst: ${RATE}/s for ${SECONDS} s, one channel, no Slack 
   'card p50': r.card ? ms(r.card.p50) : '',
   'card p99': r.card ? ms(r.card.p99) : '',
   'lost / dup': r.card ? `${r.card.lost} / ${r.card.duplicated}` : '',
-  'CPU per request': r.cpuMsPerRequest === undefined ? '' : `${r.cpuMsPerRequest} ms`,
+  'CPU per request': `${r.cpuMsPerRequest} ms`,
   'peak memory under load': `${r.peakMemoryMb} MB`,
   'at start-up': `${r.startupPeakMb} MB`,
 })));

@@ -84,4 +84,3 @@ export function cpuMs(pid: number): number {
   const ticks = Number(fields[11]) + Number(fields[12]);
   return Math.round((ticks * 1000) / CLOCK_TICKS_PER_S);
 }
-
