@@ -6,7 +6,7 @@ import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import { testClock } from '../support/clock.js';
 import { freshDatabase, SEVERAL_CONNECTIONS_URL } from '../support/database.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { fileQuick, postedCard } from '../support/queries.js';
+import { fileQuick, keyOf, postedCard } from '../support/queries.js';
 
 /**
  * A channel's messages go out through its lane. Requests mark the lane due only
@@ -31,7 +31,6 @@ describe('channels waiting out rate limits of different lengths', () => {
     h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 2, channel: 'C0DELIVERY' });
     const billing = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'billing easy Refund after a rate limit');
     const delivery = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'delivery easy Parcel after a longer rate limit');
-    const keyOf = (reply: { body: unknown }) => /ESC-\d+/.exec((reply.body as { text: string }).text)![0];
 
     await h.slack.waitFor('billing card', () => h!.slack.messagesIn('C0BILLING').find((m) => m.text.startsWith(`${keyOf(billing)} `)), 4000);
     // Within seconds of its own wait, not at the sweep a minute away.

@@ -5,7 +5,7 @@ import { outbox } from '../../src/db/schema.js';
 import { AGENTS } from '../../src/sandbox/workspace.js';
 import { HOUR, MINUTE, testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { cardsIn, clickWhenShown, fileQuick, issueByKey, postedCard } from '../support/queries.js';
+import { cardsIn, clickWhenShown, fileQuick, issueByKey, keyOf, postedCard } from '../support/queries.js';
 
 /**
  * Slack misbehaving, injected in the sandbox: a call that never answers, a
@@ -117,8 +117,6 @@ describe('rate limits', () => {
 });
 
 describe("a channel's messages taken together", () => {
-  const keyOf = (reply: { body: unknown }) => /ESC-\d+/.exec((reply.body as { text: string }).text)![0];
-
   it('hands back those a rate limit kept from going, uncounted, so none is looked for before posting', async () => {
     const clock = testClock('2026-11-23T10:00:00Z');
     const h = await harness(clock.now);
@@ -192,8 +190,6 @@ describe("a channel's messages taken together", () => {
 });
 
 describe('a customer forgotten while Slack is slow', () => {
-  const keyOf = (reply: { body: unknown }) => /ESC-\d+/.exec((reply.body as { text: string }).text)![0];
-
   it('erases a card that was on its way to Slack when the customer asked to be forgotten', async () => {
     const h = await harness();
     const slow = h.slack.holdNext('chat.postMessage', { channel: 'C0BILLING' });

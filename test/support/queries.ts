@@ -39,14 +39,20 @@ export async function clickWhenShown(h: Harness, user: string, message: SandboxM
   return h.driver.click(user, message, actionId);
 }
 
+/** The issue key (ESC-n) in the agent's answer to a filing; throws, with the answer, when it holds none. */
+export function keyOf(reply: { body: unknown }): string {
+  const key = /ESC-\d+/.exec((reply.body as { text?: string }).text ?? '')?.[0];
+  if (!key) throw new Error(`not filed: ${JSON.stringify(reply.body)}`);
+  return key;
+}
+
 /**
  * Files an issue with the quick form and waits for its card: the key comes from
  * the agent's answer, so the test does not depend on how many issues others filed.
  */
 export async function fileQuick(h: Harness, text: string, channel: string, agent: string = AGENTS.phone) {
   const reply = await h.driver.slash(agent, FRONTLINE_CHANNEL, text);
-  const key = /ESC-\d+/.exec((reply.body as { text?: string }).text ?? '')?.[0];
-  if (!key) throw new Error(`not filed: ${JSON.stringify(reply.body)}`);
+  const key = keyOf(reply);
   return { key, card: await postedCard(h, channel, key), reply };
 }
 
