@@ -13,6 +13,7 @@ import { UsageError } from './cli-errors.js';
 import { textTable, withDatabase } from './command-kit.js';
 import { awaitReload, runningBot, writePidFile, writeReloadStatus } from './routing-reload.js';
 import { VERSION } from './version.js';
+import { keepHeapNearLiveSize } from './heap-growth.js';
 
 /** Each command: how to call it, and what it does. `frontline <command> --help` prints its entry. */
 const COMMANDS: Array<[name: string, usage: string, what: string]> = [
@@ -165,6 +166,7 @@ async function start(): Promise<void> {
   loadDotEnv();
   const config = readConfig(process.env);
   requireSlackCredentials(config);
+  keepHeapNearLiveSize();
   const { startFrontline } = await import('./main.js');
   const app = await startFrontline({ config });
   const removePidFile = writePidFile(config.pidFile);
