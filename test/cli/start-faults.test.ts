@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,15 @@ describe('an unusable DATA_DIR', () => {
     const result = await start({ DATA_DIR: join(file, 'data') });
     expectOneLine(result, /^frontline: DATA_DIR .*a-file\/data is not a directory Frontline can write to \(ENOTDIR\)/);
     expect(result.ms).toBeLessThan(15_000);
+  });
+
+  it('stops with one line when the new database cannot be created in it', async () => {
+    // A file where initdb makes a directory: the child process that initialises DATA_DIR fails, and says so.
+    const data = join(dir, 'half-made');
+    mkdirSync(data);
+    writeFileSync(join(data, 'base'), 'not a directory');
+    const result = await start({ DATA_DIR: data });
+    expectOneLine(result, /^frontline: DATA_DIR .*half-made: could not initialise the embedded database: its file system failed \(Emscripten errno \d+\)$/);
   });
 });
 
