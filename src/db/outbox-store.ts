@@ -210,20 +210,29 @@ export async function headOf(db: Db, lane: string, limit: number): Promise<Outbo
   return db.select().from(outbox).where(and(eq(outbox.lane, lane), statusIs(outbox.status, 'pending'))).orderBy(asc(outbox.id)).limit(limit);
 }
 
+/** Hands a lane back until `nextAt`, when its head may go (a rate limit's wait, or a backoff). */
+export async function releaseLane(db: Db, claimed: ClaimedLane, nextAt: Date): Promise<void> {
+  await db.update(outboxLanes).set({ availableAt: nextAt, lockedUntil: null }).where(eq(outboxLanes.lane, claimed.lane));
+}
+
 /**
- * Hands a lane back. `nextAt` is when its head may go (a wait or a backoff), or
- * null when the sender found nothing left: the lane then goes idle, unless
- * something was queued since the claim (its version moved), in which case it
- * stays due and is claimed again.
+ * Hands back a lane whose sender found nothing it may send now, in one round
+ * trip that reads the lane's head (outbox_lane_pending_idx): the lane is due when
+ * its head may go, and returns that time to wake for. With no head it goes idle
+ * and returns null, unless something was queued since the claim (its version
+ * moved): then it is only unlocked, stays due, and is claimed again.
  */
-export async function releaseLane(db: Db, claimed: ClaimedLane, nextAt: Date | null): Promise<void> {
-  if (nextAt) {
-    await db.update(outboxLanes).set({ availableAt: nextAt, lockedUntil: null }).where(eq(outboxLanes.lane, claimed.lane));
-    return;
+export async function releaseIdle(db: Db, claimed: ClaimedLane): Promise<Date | null> {
+  const [released] = await rowsOf<{ at: Date | string | null }>(db, sql`update outbox_lanes l set available_at = head.at, locked_until = null
+    from (select (select ${outbox.availableAt} from ${outbox}
+      where ${and(eq(outbox.lane, claimed.lane), statusIs(outbox.status, 'pending'))} order by ${outbox.id} limit 1) as at) head
+    where l.lane = ${claimed.lane} and (head.at is not null or l.version = ${claimed.version})
+    returning head.at`);
+  if (!released) {
+    await db.update(outboxLanes).set({ lockedUntil: null }).where(eq(outboxLanes.lane, claimed.lane));
+    return null;
   }
-  const idled = await db.update(outboxLanes).set({ availableAt: null, lockedUntil: null })
-    .where(and(eq(outboxLanes.lane, claimed.lane), eq(outboxLanes.version, claimed.version))).returning({ lane: outboxLanes.lane });
-  if (idled.length === 0) await db.update(outboxLanes).set({ lockedUntil: null }).where(eq(outboxLanes.lane, claimed.lane));
+  return released.at === null ? null : new Date(released.at);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AppContext } from '../app/context.js';
 import { recordDeliveryFailed } from '../app/delivery-results.js';
 import { findIssues } from '../db/issue-store.js';
-import { claimLanes, extendLease, handBack, headOf, markSent, releaseLane, retryLater, takeNext, type ClaimedLane } from '../db/outbox-store.js';
+import { claimLanes, extendLease, handBack, markSent, releaseIdle, releaseLane, retryLater, takeNext, type ClaimedLane } from '../db/outbox-store.js';
 import type { OutboxRow } from '../db/schema.js';
 import type { Issue } from '../domain/issue/issue.js';
 import { readOutboxMessage } from '../domain/outbox-message.js';
@@ -167,6 +167,12 @@ export class OutboxWorker {
         if (this.stopped) return await this.release(claimed, recording, batch, this.ctx.now());
         if (recording.failed.length) return await this.retryUnrecorded(claimed, recording, batch);
         if (batch.olderThan(this.ctx.now(), BATCH_MAX_AGE_MS)) await this.handBack(claimed, batch);
+        // The last take found all the lane had ready: take again once what was sent is recorded, not before
+        // (the take would skip those messages and come back empty, and a quiet lane would pay it every time).
+        if (batch.empty && batch.cameShort && recording.size) {
+          await recording.all();
+          continue;
+        }
         if (batch.empty) await batch.take(this.ctx.db, claimed.lane, recording, this.ctx.now());
         const next = batch.next();
         if (!next) {
@@ -174,9 +180,8 @@ export class OutboxWorker {
             await recording.all();
             continue;
           }
-          // Nothing may go now: the lane's head says whether it waits or is empty.
-          const [head] = await headOf(this.ctx.db, claimed.lane, 1);
-          return head ? await this.releaseUntil(claimed, batch, head.availableAt) : await releaseLane(this.ctx.db, claimed, null);
+          // Nothing may go now: the lane is handed back due when its head may go, or idle if it has none.
+          return await this.releaseIdle(claimed);
         }
         await recording.before(next.row.issueId);
         // A result about to be needed failed to record: this message stays pending (its attempt counted), and goes later.
@@ -222,10 +227,20 @@ export class OutboxWorker {
     await this.releaseUntil(claimed, batch, at);
   }
 
+  /** The lane had nothing to send now: this instance wakes when its head may go. */
+  private async releaseIdle(claimed: ClaimedLane): Promise<void> {
+    const headAt = await releaseIdle(this.ctx.db, claimed);
+    if (headAt) this.wakeThen(headAt);
+  }
+
   /** Hands the lane back until `at`, and wakes this instance then rather than at the next sweep. */
   private async releaseUntil(claimed: ClaimedLane, batch: Batch, at: Date): Promise<void> {
     await this.handBack(claimed, batch);
     await releaseLane(this.ctx.db, claimed, at);
+    this.wakeThen(at);
+  }
+
+  private wakeThen(at: Date): void {
     this.wakeTimes.add(at.getTime());
     this.armWake();
   }
@@ -370,6 +385,8 @@ class Batch {
   private rows: OutboxRow[] = [];
   private issues = new Map<number, Issue>();
   private takenAt = 0;
+  /** True when the last take came back with fewer messages than it asked for: the lane had no more ready. */
+  cameShort = false;
 
   get empty(): boolean {
     return this.rows.length === 0;
@@ -384,6 +401,7 @@ class Batch {
   async take(db: AppContext['db'], lane: string, recording: Recording, now: Date): Promise<void> {
     this.takenAt = now.getTime();
     this.rows = await takeNext(db, lane, recording.ids(), now, BATCH);
+    this.cameShort = this.rows.length < BATCH;
     const ids = new Set(this.rows.flatMap((r) => (r.issueId === null || recording.has(r.issueId) ? [] : [r.issueId])));
     this.issues = await findIssues(db, [...ids]);
   }

@@ -7,7 +7,7 @@ import { fileIssue } from '../../src/app/file-issue.js';
 import { openDatabase, rowsOf, type Database } from '../../src/db/client.js';
 import { eventsOf, findIssue } from '../../src/db/issue-store.js';
 import { forgetOldRequests, rememberRequest } from '../../src/db/request-store.js';
-import { claimLanes, enqueue, handBack, headOf, markSent, releaseLane, retryLater, takeNext, type ClaimedLane } from '../../src/db/outbox-store.js';
+import { claimLanes, enqueue, handBack, headOf, markSent, releaseIdle, releaseLane, retryLater, takeNext, type ClaimedLane } from '../../src/db/outbox-store.js';
 import type { OutboxMessage } from '../../src/domain/outbox-message.js';
 import { idempotencyKeys, outbox } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
@@ -120,7 +120,7 @@ describe('the outbox', () => {
     const claimed = (await claimLanes(database.db, now, 100, 60_000)).filter((c) => c.lane.startsWith('C0IDLE'));
     for (const row of [...(await headOf(database.db, 'C0IDLEA', 10)), ...(await headOf(database.db, 'C0IDLEB', 10))]) await markSent(database.db, row.id, now);
     await enqueue(database.db, now, note('C0IDLEB')); // arrives while B's sender thinks B is empty
-    for (const lane of claimed) await releaseLane(database.db, lane, null);
+    for (const lane of claimed) await releaseIdle(database.db, lane);
     expect(lanesOf(await claimLanes(database.db, now, 100, 60_000), 'C0IDLE')).toEqual(['C0IDLEB']);
   });
 
@@ -147,6 +147,23 @@ describe('the outbox', () => {
     await retryLater(database.db, row!.id, later, 'http_500', { now: later });
     const [failedOnce] = await headOf(database.db, 'C0WAIT', 1);
     expect(failedOnce).toMatchObject({ failures: 1, firstFailedAt: later, lastError: 'http_500' });
+  });
+
+  it('hands back a lane found with nothing ready due when its head may go, and says when', async () => {
+    const now = new Date('2026-11-23T13:00:00Z');
+    await enqueue(database.db, now, note('C0HEAD'), note('C0HEAD'));
+    const [lane] = (await claimLanes(database.db, now, 100, 60_000)).filter((c) => c.lane === 'C0HEAD');
+    const [first, second] = await headOf(database.db, 'C0HEAD', 2);
+    await markSent(database.db, first!.id, now);
+    const later = new Date(now.getTime() + 45_000);
+    await retryLater(database.db, second!.id, later, 'http_500', { now });
+    expect(await releaseIdle(database.db, lane!)).toEqual(later);
+    expect(lanesOf(await claimLanes(database.db, new Date(later.getTime() - 1), 100, 60_000), 'C0HEAD')).toEqual([]);
+    const [again] = (await claimLanes(database.db, later, 100, 60_000)).filter((c) => c.lane === 'C0HEAD');
+    expect(again).toBeDefined();
+    await markSent(database.db, second!.id, later);
+    expect(await releaseIdle(database.db, again!)).toBeNull();
+    expect(lanesOf(await claimLanes(database.db, new Date(later.getTime() + 3_600_000), 100, 60_000), 'C0HEAD')).toEqual([]);
   });
 });
 
