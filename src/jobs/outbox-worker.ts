@@ -167,22 +167,21 @@ export class OutboxWorker {
         if (this.stopped) return await this.release(claimed, recording, batch, this.ctx.now());
         if (recording.failed.length) return await this.retryUnrecorded(claimed, recording, batch);
         if (batch.olderThan(this.ctx.now(), BATCH_MAX_AGE_MS)) await this.handBack(claimed, batch);
-        // The last take found all the lane had ready: take again once what was sent is recorded, not before
-        // (the take would skip those messages and come back empty, and a quiet lane would pay it every time).
-        if (batch.empty && batch.cameShort && recording.size) {
-          await recording.all();
-          continue;
-        }
-        if (batch.empty) await batch.take(this.ctx.db, claimed.lane, recording, this.ctx.now());
-        const next = batch.next();
-        if (!next) {
-          if (recording.size || recording.failed.length) {
+        if (batch.empty && batch.cameShort) {
+          // The last take found all the lane had ready, and it is sent: once it is recorded, the lane is handed
+          // back, due when its head may go, or idle if it has none. It is not asked again: whatever was queued since
+          // moved the lane's version, so the release keeps the lane due and the claim that follows takes it (a quiet
+          // lane saves a take that would come back empty).
+          if (recording.size) {
             await recording.all();
             continue;
           }
-          // Nothing may go now: the lane is handed back due when its head may go, or idle if it has none.
           return await this.releaseIdle(claimed);
         }
+        if (batch.empty) await batch.take(this.ctx.db, claimed.lane, recording, this.ctx.now());
+        const next = batch.next();
+        // Nothing may go now (a take that came back empty is short): handled above.
+        if (!next) continue;
         await recording.before(next.row.issueId);
         // A result about to be needed failed to record: this message stays pending (its attempt counted), and goes later.
         if (recording.failed.length) continue;
@@ -419,6 +418,7 @@ class Batch {
   drop(): number[] {
     const ids = this.rows.map((r) => r.id);
     this.rows = [];
+    this.cameShort = false;
     this.issues.clear();
     return ids;
   }
