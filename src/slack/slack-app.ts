@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { slackLogger } from '../logger.js';
 import type { BotIdentity } from './bot-identity.js';
+import { leanFetch } from './lean-fetch.js';
 import { refuseUnroutableBodies } from './request-body-guard.js';
 import { platformError } from './slack-errors.js';
 import { TIMED_OUT, within } from '../time-limit.js';
@@ -30,7 +31,7 @@ export interface SlackAppOptions {
 
 /** fetch with a deadline, for the calls whose caller gives none (Bolt's respond(), response_url posts). */
 export const fetchWithin = (timeoutMs: number): typeof fetch => (input, init) =>
-  fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+  leanFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
 
 /**
  * Web API client settings shared by Bolt's client and the outbox's. Retries are

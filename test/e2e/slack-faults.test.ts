@@ -5,7 +5,7 @@ import { outbox } from '../../src/db/schema.js';
 import { AGENTS } from '../../src/sandbox/workspace.js';
 import { HOUR, MINUTE, testClock } from '../support/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { cardsIn, clickWhenShown, fileQuick, issueByKey, keyOf, postedCard } from '../support/queries.js';
+import { cardsIn, clickWhenShown, fileQuick, issueByKey, keyOf, outboxRows, postedCard } from '../support/queries.js';
 
 /**
  * Slack misbehaving, injected in the sandbox: a call that never answers, a
@@ -52,6 +52,9 @@ describe('a Slack call that never answers', () => {
     await h.app.flush();
     expect(h.slack.messagesIn('C0BILLING').filter((m) => m.text.startsWith(`${billingKey} `))).toEqual([card]);
     expect(h.slack.callsTo('conversations.history').some((c) => c.args.channel === 'C0BILLING')).toBe(true);
+    // The client's own deadline is told apart from a network failure.
+    const billingIssue = (await issueByKey(h, billingKey))!;
+    expect((await outboxRows(h)).find((r) => r.kind === 'post_card' && r.issueId === billingIssue.id)).toMatchObject({ status: 'sent', failures: 1, lastError: 'timeout' });
   });
 
   it('does not hold up the clock: reminders and escalations go out while a channel hangs', async () => {
