@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -144,29 +144,60 @@ const pgliteStartParams = (defaults: string[]) => [...defaults, '-c', 'shared_bu
  * hundred MB in the allocator once the thread ends (measured: 130 MB more under
  * load for the whole first run). A new DATA_DIR is therefore initialised in a
  * short-lived child process, whose memory all goes back when it exits, and then
- * opened here.
+ * opened here. It is made in a staging directory inside DATA_DIR and moved into
+ * place with PG_VERSION last, so a first start killed half-way leaves no
+ * directory that passes for a whole one.
  */
 async function initialiseDataDir(dataDir: string, startParams: string[]): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  const staging = join(dataDir, '.initialising');
+  rmSync(staging, { recursive: true, force: true });
+  await runInitdb(dataDir, staging, startParams);
+  const entries = readdirSync(staging).filter((entry) => entry !== 'PG_VERSION');
+  for (const entry of [...entries, 'PG_VERSION']) {
+    try {
+      renameSync(join(staging, entry), join(dataDir, entry));
+    } catch (error) {
+      throw new DatabaseStartError(`DATA_DIR ${dataDir}: could not initialise the embedded database: ${entry} is in the way `
+        + `(${(error as NodeJS.ErrnoException).code}); point DATA_DIR at an empty directory`);
+    }
+  }
+  rmSync(staging, { recursive: true, force: true });
+}
+
+async function runInitdb(dataDir: string, staging: string, startParams: string[]): Promise<void> {
+  // The child stops if this process goes first (its stdin closes), so a bot stopped during its first start leaves
+  // no initdb writing on behind it. Its error goes out before it exits: a pipe's writes are asynchronous.
   const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    process.stdin.on('end', () => process.exit(2)).resume();
     const [pglite, dataDir, startParams] = JSON.parse(process.argv[1]);
     try {
       const { PGlite } = await import(pglite);
       await (await PGlite.create(dataDir, { startParams })).close();
+      process.exit(0);
     } catch (error) {
       // PGlite's file errors are Emscripten's, with an errno and no message.
-      process.stderr.write(error?.message ?? (error?.errno ? 'its file system failed (Emscripten errno ' + error.errno + ')' : String(error)));
-      process.exit(1);
+      const why = error?.message ?? (error?.errno ? 'its file system failed (Emscripten errno ' + error.errno + ')' : String(error));
+      process.stderr.write(why, () => process.exit(1));
     }
-  `, JSON.stringify([import.meta.resolve('@electric-sql/pglite'), dataDir, startParams])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  `, JSON.stringify([import.meta.resolve('@electric-sql/pglite'), staging, startParams])], { stdio: ['pipe', 'ignore', 'pipe'] });
   let said = '';
   child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-1_000)));
-  // A child that dies without a word (an abort inside the WebAssembly) says how it ended instead.
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  if (code === 0) return;
-  const why = said.trim().split('\n').pop() || `the initialising process exited (${signal ?? code})`;
+  const tooLong = setTimeout(() => child.kill('SIGKILL'), INITDB_TIMEOUT_MS);
+  // 'close', not 'exit': the child's last words may still be in the pipe when it exits.
+  const ended = await once(child, 'close').then(
+    ([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }),
+    (error: Error) => ({ error }),
+  ).finally(() => clearTimeout(tooLong));
+  if ('code' in ended && ended.code === 0) return;
+  const why = 'error' in ended
+    ? `could not start a process to initialise it (${ended.error.message})`
+    : said.trim().split('\n').pop() || (ended.signal === 'SIGKILL' ? `initialising took over ${INITDB_TIMEOUT_MS / 1000} s` : `the initialising process exited (${ended.signal ?? ended.code})`);
   throw new DatabaseStartError(`DATA_DIR ${dataDir}: could not initialise the embedded database: ${why}`);
 }
+
+/** A new DATA_DIR takes 2 to 5 s to initialise; one that takes this long is stuck (a full or hung disk). */
+const INITDB_TIMEOUT_MS = 120_000;
 
 /**
  * DATA_DIR must exist and take writes before PGlite is pointed at it: PGlite

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { COALESCING, issueOf, laneOf, payloadOf, type OutboxMessage } from '../domain/outbox-message.js';
 import { TIMED_OUT, within } from '../time-limit.js';
 import { rowsOf, servesOneConnection, type Db, type Tx } from './client.js';
@@ -119,33 +119,41 @@ export async function markForgottenLanes(db: Db, now: Date): Promise<string[]> {
 /**
  * Queues messages to be sent after the transaction commits, each in its lane,
  * and marks their lanes as having work (or, in markingLanesAfterCommit, makes
- * sure their rows exist). Its three writes are independent and go together (one
- * round trip on postgres.js, which pipelines them).
+ * sure their rows exist), in one statement for the messages and one for those
+ * that coalesce (both go together: one round trip on postgres.js, which
+ * pipelines them).
  */
 export async function enqueue(tx: Tx | Db, now: Date, ...messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  const rows = messages.map((m) => ({ issueId: issueOf(m), kind: m.kind, payload: payloadOf(m), lane: laneOf(m) }));
+  const rows = messages.map((m) => ({ issue_id: issueOf(m), kind: m.kind, payload: payloadOf(m), lane: laneOf(m) }));
   const plain = rows.filter((r) => !COALESCING.has(r.kind));
   const coalescing = [...new Map(rows.filter((r) => COALESCING.has(r.kind)).map((r) => [`${r.lane} ${r.kind}`, r])).values()];
-  const lanes = [...new Set(plain.map((r) => r.lane))];
   const later = new Date(now.getTime() + HOME_REFRESH_DELAY_MS);
   const afterCommit = lanesToMark.get(tx);
-  lanes.forEach((lane) => afterCommit?.add(lane));
+  plain.forEach((r) => afterCommit?.add(r.lane));
+  const queuedLanes = (at: Date) => sql`select distinct lane, ${at.toISOString()}::timestamptz from queued`;
   await Promise.all([
-    plain.length && tx.insert(outbox).values(plain.map((r) => ({ ...r, availableAt: now, createdAt: now }))),
-    lanes.length && tx.execute(afterCommit ? createLanes(lanesFrom(lanes, now)) : markLanesDue(lanesFrom(lanes, now))),
+    // Numbered in the order given: a lane sends its messages in id order.
+    plain.length && tx.execute(sql`with queued as (
+        insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
+        select ${messageColumns}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from jsonb_array_elements(${JSON.stringify(plain)}::jsonb) with ordinality as m(message, n) order by m.n
+        returning lane)
+      ${afterCommit ? createLanes(queuedLanes(now)) : markLanesDue(queuedLanes(now))}`),
     // Skipped where the same message waits and no send of it has started: that one will show this change too.
     // Only a message actually queued touches its lane's row, so a burst does not queue up on one person's lane.
     coalescing.length && tx.execute(sql`with queued as (
         insert into outbox (issue_id, kind, payload, lane, available_at, created_at)
-        select r.issue_id, r.kind, r.payload, r.lane, ${later.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-        from jsonb_to_recordset(${JSON.stringify(coalescing.map((r) => ({ issue_id: r.issueId, kind: r.kind, payload: r.payload, lane: r.lane })))}::jsonb)
-          as r(issue_id integer, kind text, payload jsonb, lane text)
-        where not exists (select 1 from outbox o where o.lane = r.lane and o.kind = r.kind and o.status = 'pending' and o.attempts = 0)
+        select ${messageColumns}, ${later.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from jsonb_array_elements(${JSON.stringify(coalescing)}::jsonb) as m(message)
+        where not exists (select 1 from outbox o where o.lane = m.message->>'lane' and o.kind = m.message->>'kind' and o.status = 'pending' and o.attempts = 0)
         returning lane)
-      ${markLanesDue(sql`select distinct lane, ${later.toISOString()}::timestamptz from queued`)}`),
+      ${markLanesDue(queuedLanes(later))}`),
   ]);
 }
+
+/** A queued message's columns, read from its JSON (`m.message`). */
+const messageColumns = sql.raw(`(m.message->>'issue_id')::integer, m.message->>'kind', m.message->'payload', m.message->>'lane'`);
 
 /** Lanes as rows (lane, at) for markLanesDue. */
 const lanesFrom = (lanes: string[], at: Date) =>
@@ -200,9 +208,13 @@ export async function claimLanes(db: Db, now: Date, limit: number, leaseMs: numb
   return list.map((r) => ({ lane: r.lane, version: Number(r.version) }));
 }
 
-/** Keeps a claimed lane while its messages are being sent. */
+/**
+ * Keeps a claimed lane while its messages are being sent. A lane released
+ * meanwhile is left alone: a renewal that lands after the release (on another
+ * connection of the pool) would lock the lane for a whole lease with no sender.
+ */
 export async function extendLease(db: Db, lane: string, until: Date): Promise<void> {
-  await db.update(outboxLanes).set({ lockedUntil: until }).where(eq(outboxLanes.lane, lane));
+  await db.update(outboxLanes).set({ lockedUntil: until }).where(and(eq(outboxLanes.lane, lane), isNotNull(outboxLanes.lockedUntil)));
 }
 
 /** The next messages of a lane, oldest first (outbox_lane_pending_idx). */

@@ -169,9 +169,9 @@ export class OutboxWorker {
         if (batch.olderThan(this.ctx.now(), BATCH_MAX_AGE_MS)) await this.handBack(claimed, batch);
         if (batch.empty && batch.cameShort) {
           // The last take found all the lane had ready, and it is sent: once it is recorded, the lane is handed
-          // back, due when its head may go, or idle if it has none. It is not asked again: whatever was queued since
-          // moved the lane's version, so the release keeps the lane due and the claim that follows takes it (a quiet
-          // lane saves a take that would come back empty).
+          // back, due when its head may go, or idle if it has none. It is not asked again: what was queued since is
+          // its head (or, committed after the release read it, moved its version), so the lane stays due and the
+          // claim that follows takes it. A quiet lane saves a take that would come back empty.
           if (recording.size) {
             await recording.all();
             continue;

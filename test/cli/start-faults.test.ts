@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,13 +76,16 @@ describe('an unusable DATA_DIR', () => {
     expect(result.ms).toBeLessThan(15_000);
   });
 
-  it('stops with one line when the new database cannot be created in it', async () => {
-    // A file where initdb makes a directory: the child process that initialises DATA_DIR fails, and says so.
-    const data = join(dir, 'half-made');
+  it('stops with one line when the new database cannot be put in it, and passes for no database on the next start', async () => {
+    // A file where the database keeps a directory: it is made aside (in a child process), then cannot be moved in.
+    const data = join(dir, 'in-the-way');
     mkdirSync(data);
     writeFileSync(join(data, 'base'), 'not a directory');
-    const result = await start({ DATA_DIR: data });
-    expectOneLine(result, /^frontline: DATA_DIR .*half-made: could not initialise the embedded database: its file system failed \(Emscripten errno \d+\)$/);
+    const message = /^frontline: DATA_DIR .*in-the-way: could not initialise the embedded database: base is in the way \(ENOTDIR\); point DATA_DIR at an empty directory$/;
+    expectOneLine(await start({ DATA_DIR: data }), message);
+    // PG_VERSION goes in last: a directory left half-moved is not taken for a database.
+    expect(existsSync(join(data, 'PG_VERSION'))).toBe(false);
+    expectOneLine(await start({ DATA_DIR: data }), message);
   });
 });
 

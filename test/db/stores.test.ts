@@ -7,7 +7,7 @@ import { fileIssue } from '../../src/app/file-issue.js';
 import { openDatabase, rowsOf, type Database } from '../../src/db/client.js';
 import { eventsOf, findIssue } from '../../src/db/issue-store.js';
 import { forgetOldRequests, rememberRequest } from '../../src/db/request-store.js';
-import { claimLanes, enqueue, handBack, headOf, markSent, releaseIdle, releaseLane, retryLater, takeNext, type ClaimedLane } from '../../src/db/outbox-store.js';
+import { claimLanes, enqueue, extendLease, handBack, headOf, markSent, releaseIdle, releaseLane, retryLater, takeNext, type ClaimedLane } from '../../src/db/outbox-store.js';
 import type { OutboxMessage } from '../../src/domain/outbox-message.js';
 import { idempotencyKeys, outbox } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
@@ -147,6 +147,17 @@ describe('the outbox', () => {
     await retryLater(database.db, row!.id, later, 'http_500', { now: later });
     const [failedOnce] = await headOf(database.db, 'C0WAIT', 1);
     expect(failedOnce).toMatchObject({ failures: 1, firstFailedAt: later, lastError: 'http_500' });
+  });
+
+  it('is not locked again by a lease renewal that lands after its release', async () => {
+    const now = new Date('2026-11-23T13:30:00Z');
+    await enqueue(database.db, now, note('C0RENEW'));
+    const [lane] = (await claimLanes(database.db, now, 100, 60_000)).filter((c) => c.lane === 'C0RENEW');
+    await extendLease(database.db, 'C0RENEW', new Date(now.getTime() + 60_000));
+    expect(lanesOf(await claimLanes(database.db, now, 100, 60_000), 'C0RENEW')).toEqual([]); // still this sender's
+    expect(await releaseIdle(database.db, lane!)).toEqual(now); // its message is still there
+    await extendLease(database.db, 'C0RENEW', new Date(now.getTime() + 60_000)); // the sender's last heartbeat, late
+    expect(lanesOf(await claimLanes(database.db, now, 100, 60_000), 'C0RENEW')).toEqual(['C0RENEW']);
   });
 
   it('hands back a lane found with nothing ready due when its head may go, and says when', async () => {

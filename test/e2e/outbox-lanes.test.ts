@@ -38,6 +38,22 @@ describe('channels waiting out rate limits of different lengths', () => {
   });
 });
 
+describe('a lane being sent when more is queued to it', () => {
+  it('sends what came meanwhile as soon as it is free, not at the next sweep', async () => {
+    h = await startHarness({ env: { SWEEP_INTERVAL_MS: '60000' } });
+    const held = h.slack.holdNext('chat.postMessage', { channel: 'C0BILLING' });
+    const first = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'billing easy Refund while the lane is busy');
+    await held.arrived;
+    // The sender took all the lane had (one card) and is waiting on Slack: this card comes after its take.
+    const second = await h.driver.slash(AGENTS.phone, FRONTLINE_CHANNEL, 'billing easy Second refund while the lane is busy');
+    held.release();
+    const cardOf = (reply: { body: unknown }) => () => h!.slack.messagesIn('C0BILLING').find((m) => m.text.startsWith(`${keyOf(reply)} `));
+    await h.slack.waitFor('first card', cardOf(first), 4000);
+    expect(await h.slack.waitFor('second card', cardOf(second), 4000)).toBeTruthy();
+    expect(h.slack.messagesIn('C0BILLING').filter((m) => !m.threadTs).map((m) => m.text.slice(0, m.text.indexOf(' ')))).toEqual([keyOf(first), keyOf(second)]);
+  });
+});
+
 describe('a lane whose mark was lost', () => {
   it('is marked due by the next sweep, which sends its message and says so in the log', async () => {
     const clock = testClock('2026-11-23T10:00:00Z');

@@ -45,16 +45,28 @@ describe('leanFetch, the fetch the bot calls Slack with', () => {
     expect(await response.json()).toEqual({ ok: true, echo: 'channel=C1&text=hi' });
   });
 
-  it('takes headers as a Headers object', async () => {
+  it('takes headers as a Headers object or as pairs', async () => {
     await leanFetch(`${base}/x`, { method: 'POST', headers: new Headers({ 'x-slack-test': 'yes' }), body: '{}' });
     expect(received!.headers['x-slack-test']).toBe('yes');
+    await leanFetch(`${base}/x`, { method: 'POST', headers: [['x-slack-test', 'pairs']], body: '{}' });
+    expect(received!.headers['x-slack-test']).toBe('pairs');
   });
 
-  it('answers a 204 with no body, and does not follow a redirect', async () => {
-    expect((await leanFetch(`${base}/empty`, { method: 'POST', body: '' })).status).toBe(204);
-    const moved = await leanFetch(`${base}/moved`);
-    expect(moved.status).toBe(302);
-    expect(moved.headers.get('location')).toBe('/elsewhere');
+  it('answers a 204 with no body', async () => {
+    const empty = await leanFetch(`${base}/empty`, { method: 'post', body: '' });
+    expect(received!.method).toBe('POST');
+    expect(empty.status).toBe(204);
+    expect(empty.statusText).toBe('No Content');
+  });
+
+  it('treats a redirect as fetch does: an error when refused (the Web API client), followed by default, shown when manual', async () => {
+    const refused = await leanFetch(`${base}/moved`, { method: 'POST', body: 'x', redirect: 'error' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect((await leanFetch(`${base}/moved`)).url).toBe(`${base}/elsewhere`);
+    expect(received!.method).toBe('GET');
+    const manual = await leanFetch(`${base}/moved`, { redirect: 'manual' });
+    expect(manual.status).toBe(302);
+    expect(manual.headers.get('location')).toBe('/elsewhere');
   });
 
   it('gives up at the signal with a TimeoutError, as fetch does (the outbox counts it as a timeout)', async () => {
