@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -151,9 +151,16 @@ const pgliteStartParams = (defaults: string[]) => [...defaults, '-c', 'shared_bu
 async function initialiseDataDir(dataDir: string, startParams: string[]): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
   const staging = join(dataDir, '.initialising');
+  const moving = join(dataDir, '.initialising-moved');
+  // A start killed while it moved the database in left some of its entries here, listed: they go, and it starts over.
+  if (existsSync(moving)) {
+    for (const entry of JSON.parse(readFileSync(moving, 'utf8')) as string[]) rmSync(join(dataDir, entry), { recursive: true, force: true });
+    rmSync(moving);
+  }
   rmSync(staging, { recursive: true, force: true });
   await runInitdb(dataDir, staging, startParams);
   const entries = readdirSync(staging).filter((entry) => entry !== 'PG_VERSION');
+  writeFileSync(moving, JSON.stringify(entries.filter((entry) => !existsSync(join(dataDir, entry)))));
   for (const entry of [...entries, 'PG_VERSION']) {
     try {
       renameSync(join(staging, entry), join(dataDir, entry));
@@ -163,6 +170,7 @@ async function initialiseDataDir(dataDir: string, startParams: string[]): Promis
     }
   }
   rmSync(staging, { recursive: true, force: true });
+  rmSync(moving);
 }
 
 async function runInitdb(dataDir: string, staging: string, startParams: string[]): Promise<void> {
@@ -183,7 +191,11 @@ async function runInitdb(dataDir: string, staging: string, startParams: string[]
   `, JSON.stringify([import.meta.resolve('@electric-sql/pglite'), staging, startParams])], { stdio: ['pipe', 'ignore', 'pipe'] });
   let said = '';
   child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-1_000)));
-  const tooLong = setTimeout(() => child.kill('SIGKILL'), INITDB_TIMEOUT_MS);
+  let timedOut = false;
+  const tooLong = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, INITDB_TIMEOUT_MS);
   // 'close', not 'exit': the child's last words may still be in the pipe when it exits.
   const ended = await once(child, 'close').then(
     ([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }),
@@ -192,7 +204,7 @@ async function runInitdb(dataDir: string, staging: string, startParams: string[]
   if ('code' in ended && ended.code === 0) return;
   const why = 'error' in ended
     ? `could not start a process to initialise it (${ended.error.message})`
-    : said.trim().split('\n').pop() || (ended.signal === 'SIGKILL' ? `initialising took over ${INITDB_TIMEOUT_MS / 1000} s` : `the initialising process exited (${ended.signal ?? ended.code})`);
+    : said.trim().split('\n').pop() || (timedOut ? `initialising took over ${INITDB_TIMEOUT_MS / 1000} s` : `the initialising process exited (${ended.signal ?? ended.code})`);
   throw new DatabaseStartError(`DATA_DIR ${dataDir}: could not initialise the embedded database: ${why}`);
 }
 

@@ -2,6 +2,8 @@ import { request } from 'undici';
 
 /** Statuses whose responses have no body (a Response with one cannot be made). */
 const NO_BODY = new Set([204, 205, 304]);
+/** What fetch takes for a redirect, given a Location. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * fetch for the calls the bot makes to Slack (Web API posts, response_url
@@ -25,10 +27,15 @@ export async function leanFetch(input: string | URL | Request, init: RequestInit
     body: body ?? null,
     signal: init.signal ?? undefined,
   });
-  if (answer.statusCode >= 300 && answer.statusCode < 400 && init.redirect !== 'manual') {
+  const location = answer.headers.location;
+  if (REDIRECTS.has(answer.statusCode) && typeof location === 'string' && init.redirect !== 'manual') {
     await answer.body.dump();
     if (init.redirect === 'error') throw new TypeError('fetch failed', { cause: new Error(`redirected (${answer.statusCode}) where redirects are refused`) });
-    return fetch(input, init);
+    // Followed as fetch follows it (a POST answered 301, 302 or 303 becomes a GET), from where it points: the
+    // request itself has been made once already and is not made again.
+    const method = (init.method ?? 'GET').toUpperCase();
+    const asGet = answer.statusCode === 303 || ((answer.statusCode === 301 || answer.statusCode === 302) && method === 'POST');
+    return fetch(new URL(location, String(input)), asGet ? { ...init, method: 'GET', body: undefined } : init);
   }
   const bytes = await answer.body.arrayBuffer();
   const headers = new Headers();
