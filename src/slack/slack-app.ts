@@ -120,6 +120,8 @@ export function createSlackApp(options: SlackAppOptions): App {
     botUserId: options.identity.botUserId,
     logger: slackLogger(options.log),
     clientOptions: webClientOptions(options.apiUrl, options.log, options.timeoutMs),
+    // Bolt's in-memory conversation store is unused here, and it rejected every request's look-up with a new Error.
+    convoStore: false as const,
   };
   const customRoutes = [...probeRoutes(options.healthy, options.accepting), ...(options.metrics ? [metricsRoute(options.metrics)] : [])];
   if (options.appToken) {
