@@ -9,7 +9,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 const receiver = new HTTPReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET, endpoints: '/slack/events' });
 const app = new App({
   token: process.env.SLACK_BOT_TOKEN, botId: 'B0BARE', botUserId: 'U0BARE', receiver, logLevel: LogLevel.ERROR,
-  clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
+  clientOptions: { slackApiUrl: process.env.SLACK_API_URL }, convoStore: false,
 });
 app.command('/escalate', async ({ ack }) => {
   await ack({ response_type: 'ephemeral', text: 'ok' });

@@ -11,14 +11,28 @@ export class RequestsWaiting {
   private count = 0;
   private readonly waiters = new Set<() => void>();
 
-  /** Counts the requests to `path` that `server` receives (HTTP mode; Socket Mode has no such server). */
+  /**
+   * Counts the signed-looking requests to `path` that `server` receives (HTTP
+   * mode; Socket Mode has no such server). A request stops counting when it is
+   * answered or its connection closes, whichever comes first: a response queued
+   * behind another on a connection that closes never emits its own 'close'.
+   */
   watch(server: Server, path: string): void {
     server.on('request', (req, res) => {
-      if (req.method !== 'POST' || req.url?.split('?')[0] !== path) return;
+      if (req.method !== 'POST' || req.url?.split('?')[0] !== path || !req.headers['x-slack-signature']) return;
       this.count++;
-      res.once('close', () => {
+      const socket = req.socket;
+      let counted = true;
+      const over = () => {
+        // Once only: a closing socket closes its response while its own 'close' listeners are being called.
+        if (!counted) return;
+        counted = false;
+        res.off('close', over);
+        socket.off('close', over);
         if (--this.count === 0) for (const wake of this.waiters) wake();
-      });
+      };
+      res.once('close', over);
+      socket.once('close', over);
     });
   }
 

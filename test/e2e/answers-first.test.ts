@@ -18,17 +18,21 @@ afterEach(async () => {
   h = pending = undefined;
 });
 
+/** What Slack's requests carry (a signature the app has yet to check), before a body of `length` bytes. */
+export const requestHead = (length: number) => 'POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n'
+  + `X-Slack-Request-Timestamp: ${Math.floor(Date.now() / 1000)}\r\nX-Slack-Signature: v0=${'0'.repeat(64)}\r\nContent-Length: ${length}\r\n\r\n`;
+
 /** A request to Slack's endpoint whose body has not all arrived: the app owes it an answer until it does. */
 async function unansweredRequest(port: number): Promise<{ socket: Socket; answered: Promise<string>; finish: () => void }> {
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((resolve) => socket.once('connect', resolve));
   const body = 'payload=%7B%7D';
   await new Promise<void>((resolve) => socket.write(
-    `POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 4)}`,
+    `${requestHead(body.length)}${body.slice(0, 4)}`,
     () => resolve(),
   ));
-  // The server parses the headers as soon as they arrive; leave it a moment before the next request.
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The server parses the headers as soon as they arrive; leave it a moment (a loaded CI machine) before the next request.
+  await new Promise((resolve) => setTimeout(resolve, 250));
   const answered = new Promise<string>((resolve) => socket.once('data', (data) => resolve(data.toString().split('\r\n')[0]!)));
   return { socket, answered, finish: () => socket.write(body.slice(4)) };
 }
