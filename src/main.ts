@@ -23,7 +23,6 @@ import { reloadMatrix, type ReloadOutcome } from './routing-reload.js';
 import { InFlight } from './slack/listeners/listener-kit.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { outboxSender } from './slack/outbox-sender.js';
-import { RequestsWaiting } from './slack/requests-waiting.js';
 import { botIdentity, type BotIdentity } from './slack/bot-identity.js';
 import { createSlackApp, fetchWithin, metricsRoute, startSlackApp, webClientOptions } from './slack/slack-app.js';
 import { createServer, type Server } from 'node:http';
@@ -33,14 +32,6 @@ import { TIMED_OUT, within } from './time-limit.js';
 const HOUR_MS = 60 * 60 * 1000;
 /** SIGTERM must end the process within 10 s (orchestrators kill it after their grace period). */
 const SHUTDOWN_MS = 8_000;
-/**
- * Under a burst the outbox puts each send off while Slack requests are being
- * answered, for at most this long: agents waiting for "filed" (Slack's 3-second
- * rule) come before cards already queued. Short, because while a burst keeps
- * requests always in flight (a process just started, a slow machine) every send
- * waits this long: at 50 ms a lane fell to 20 cards a second.
- */
-const ANSWERS_FIRST_MAX_MS = 20;
 
 export interface FrontlineOptions {
   config: Config & { slack: { botToken: string } };
@@ -51,8 +42,6 @@ export interface FrontlineOptions {
   matrix?: Matrix;
   /** Keep PGlite in memory instead of DATA_DIR (tests), optionally starting from a dump of a migrated database. */
   inMemory?: boolean | { template: Blob };
-  /** How long the outbox puts a send off for Slack requests being answered (ANSWERS_FIRST_MAX_MS; tests lengthen it). */
-  answersFirstMaxMs?: number;
 }
 
 export interface Frontline {
@@ -103,7 +92,6 @@ interface Parts {
 async function serve(options: FrontlineOptions, { log, matrix, client, identity, database }: Parts): Promise<Frontline> {
   const { config } = options;
   let worker: OutboxWorker | undefined;
-  const waiting = new RequestsWaiting();
   let alarm: TimerAlarm | undefined;
   const ctx: AppContext = {
     db: database.db,
@@ -125,7 +113,6 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   worker = new OutboxWorker(ctx, outboxSender(ctx, client, fetchWithin(config.slack.timeoutMs), identity.workspaceUrl), {
     // A send makes up to three calls to Slack, each within SLACK_TIMEOUT_MS.
     onResult: metrics.countSend, leaseMs, sendTimeoutMs: 3 * config.slack.timeoutMs,
-    beforeSend: () => waiting.quiet(options.answersFirstMaxMs ?? ANSWERS_FIRST_MAX_MS),
   });
 
   let accepting = true;
@@ -141,7 +128,7 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   app.use(inflight.middleware());
   registerListeners({ app, ctx });
 
-  const port = await startSlackApp(app, config.port, config.slack.appToken !== undefined, config.host, waiting);
+  const port = await startSlackApp(app, config.port, config.slack.appToken !== undefined, config.host);
   const flush = async () => {
     worker!.kick();
     await worker!.idle();

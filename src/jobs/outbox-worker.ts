@@ -21,8 +21,6 @@ export interface OutboxWorkerOptions {
   sendTimeoutMs?: number;
   /** Told of every attempt's result (metrics). */
   onResult?: (kind: string, result: SendResult) => void;
-  /** Waited for before each send, when it returns a promise: see RequestsWaiting. */
-  beforeSend?: () => Promise<void> | undefined;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -75,7 +73,6 @@ export class OutboxWorker {
   private readonly giveUpAfterMs: number;
   private readonly sendTimeoutMs: number;
   private readonly onResult: (kind: string, result: SendResult) => void;
-  private readonly beforeSend: () => Promise<void> | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -87,7 +84,6 @@ export class OutboxWorker {
     this.giveUpAfterMs = options.giveUpAfterMs ?? DAY_MS;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 45_000;
     this.onResult = options.onResult ?? (() => {});
-    this.beforeSend = options.beforeSend ?? (() => undefined);
   }
 
   kick(): void {
@@ -189,8 +185,6 @@ export class OutboxWorker {
         await recording.before(next.row.issueId);
         // A result about to be needed failed to record: this message stays pending (its attempt counted), and goes later.
         if (recording.failed.length) continue;
-        const wait = this.beforeSend();
-        if (wait) await wait;
         const delivery = await this.deliver(next.row, next.issue, recording);
         if (typeof delivery === 'object') return await this.release(claimed, recording, batch, delivery.waitUntil);
       }

@@ -8,7 +8,6 @@ import { slackLogger } from '../logger.js';
 import type { BotIdentity } from './bot-identity.js';
 import { leanFetch } from './lean-fetch.js';
 import { refuseUnroutableBodies } from './request-body-guard.js';
-import type { RequestsWaiting } from './requests-waiting.js';
 import { platformError } from './slack-errors.js';
 import { TIMED_OUT, within } from '../time-limit.js';
 
@@ -108,9 +107,6 @@ export function metricsRoute(registry: Registry) {
   };
 }
 
-/** Where Slack sends its requests in HTTP mode (the manifest's request URLs). */
-const SLACK_EVENTS_PATH = '/slack/events';
-
 /** Bolt in HTTP mode (requests at /slack/events), or Socket Mode when an app token is given. */
 export function createSlackApp(options: SlackAppOptions): App {
   refuseUnroutableBodies();
@@ -136,7 +132,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   }
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret!,
-    endpoints: SLACK_EVENTS_PATH,
+    endpoints: '/slack/events',
     customRoutes,
     logger: common.logger,
     processEventErrorHandler: async ({ error, response }) => {
@@ -157,11 +153,10 @@ export function createSlackApp(options: SlackAppOptions): App {
  * A failed start closes whatever it had opened (the /healthz server, a socket), and
  * a Socket Mode token Slack refuses is named in one line.
  */
-export async function startSlackApp(app: App, port: number, socketMode: boolean, host?: string, waiting?: RequestsWaiting): Promise<number> {
+export async function startSlackApp(app: App, port: number, socketMode: boolean, host?: string): Promise<number> {
   try {
     // HOST narrows where Slack's port listens (the playground keeps it on 127.0.0.1); unset, every interface.
     const server = (await (host && !socketMode ? app.start({ port, host }) : app.start(port))) as Server | undefined;
-    if (server && !socketMode) waiting?.watch(server, SLACK_EVENTS_PATH);
     return (server?.address?.() as AddressInfo | null)?.port ?? port;
   } catch (error) {
     await app.stop().catch(() => undefined);

@@ -48,8 +48,6 @@ export interface HarnessOptions {
   databaseUrl?: string;
   /** A PGlite DATA_DIR the test provides (and keeps): PGlite even on a Postgres run. */
   dataDir?: string;
-  /** How long a send waits for Slack requests being answered (FrontlineOptions). */
-  answersFirstMaxMs?: number;
 }
 
 /**
@@ -81,7 +79,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       inMemory: dataDir ? false : database.template ? { template: database.template } : true,
       now: options.now,
       log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-      answersFirstMaxMs: options.answersFirstMaxMs,
     });
   const driverFor = (app: Frontline) =>
     new SlackDriver(slack, options.socketMode ? { kind: 'socket' } : { kind: 'http', appUrl: `http://127.0.0.1:${app.port}/slack/events` });
