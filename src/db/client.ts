@@ -151,16 +151,28 @@ const pgliteStartParams = (defaults: string[]) => [...defaults, '-c', 'shared_bu
 async function initialiseDataDir(dataDir: string, startParams: string[]): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
   const staging = join(dataDir, '.initialising');
-  const moving = join(dataDir, '.initialising-moved');
-  // A start killed while it moved the database in left some of its entries here, listed: they go, and it starts over.
-  if (existsSync(moving)) {
-    for (const entry of JSON.parse(readFileSync(moving, 'utf8')) as string[]) rmSync(join(dataDir, entry), { recursive: true, force: true });
-    rmSync(moving);
-  }
+  const moved = join(dataDir, '.initialising-moved');
+  undoUnfinishedMove(dataDir, moved);
   rmSync(staging, { recursive: true, force: true });
   await runInitdb(dataDir, staging, startParams);
+  moveIntoPlace(dataDir, staging, moved);
+}
+
+/** A start killed while it moved the database in left some of its entries, listed in `moved`: they go, and it starts over. */
+function undoUnfinishedMove(dataDir: string, moved: string): void {
+  if (!existsSync(moved)) return;
+  for (const entry of JSON.parse(readFileSync(moved, 'utf8')) as string[]) rmSync(join(dataDir, entry), { recursive: true, force: true });
+  rmSync(moved);
+}
+
+/**
+ * Moves the staged database into DATA_DIR, PG_VERSION last. The entries it adds
+ * are listed in `moved` first (not the user's own files), so that a start killed
+ * half-way can remove them.
+ */
+function moveIntoPlace(dataDir: string, staging: string, moved: string): void {
   const entries = readdirSync(staging).filter((entry) => entry !== 'PG_VERSION');
-  writeFileSync(moving, JSON.stringify(entries.filter((entry) => !existsSync(join(dataDir, entry)))));
+  writeFileSync(moved, JSON.stringify(entries.filter((entry) => !existsSync(join(dataDir, entry)))));
   for (const entry of [...entries, 'PG_VERSION']) {
     try {
       renameSync(join(staging, entry), join(dataDir, entry));
@@ -169,8 +181,8 @@ async function initialiseDataDir(dataDir: string, startParams: string[]): Promis
         + `(${(error as NodeJS.ErrnoException).code}); point DATA_DIR at an empty directory`);
     }
   }
+  rmSync(moved);
   rmSync(staging, { recursive: true, force: true });
-  rmSync(moving);
 }
 
 async function runInitdb(dataDir: string, staging: string, startParams: string[]): Promise<void> {

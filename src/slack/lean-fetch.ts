@@ -21,8 +21,9 @@ export async function leanFetch(input: string | URL | Request, init: RequestInit
   const { body } = init;
   const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
   if (input instanceof Request || !simpleBody) return fetch(input, init);
+  const method = (init.method ?? 'GET').toUpperCase();
   const answer = await request(input, {
-    method: (init.method ?? 'GET').toUpperCase() as 'GET',
+    method: method as 'GET',
     headers: init.headers === undefined ? undefined : Object.fromEntries(new Headers(init.headers)),
     body: body ?? null,
     signal: init.signal ?? undefined,
@@ -33,7 +34,6 @@ export async function leanFetch(input: string | URL | Request, init: RequestInit
     if (init.redirect === 'error') throw new TypeError('fetch failed', { cause: new Error(`redirected (${answer.statusCode}) where redirects are refused`) });
     // Followed as fetch follows it (a POST answered 301, 302 or 303 becomes a GET), from where it points: the
     // request itself has been made once already and is not made again.
-    const method = (init.method ?? 'GET').toUpperCase();
     const asGet = answer.statusCode === 303 || ((answer.statusCode === 301 || answer.statusCode === 302) && method === 'POST');
     return fetch(new URL(location, String(input)), asGet ? { ...init, method: 'GET', body: undefined } : init);
   }

@@ -63,8 +63,10 @@ describe('leanFetch, the fetch the bot calls Slack with', () => {
     const refused = await leanFetch(`${base}/moved`, { method: 'POST', body: 'x', redirect: 'error' }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(TypeError);
     let posts = 0;
-    server.prependListener('request', (req: IncomingMessage) => (posts += req.method === 'POST' ? 1 : 0));
+    const countPosts = (req: IncomingMessage) => (posts += req.method === 'POST' ? 1 : 0);
+    server.prependListener('request', countPosts);
     expect((await leanFetch(`${base}/moved`, { method: 'POST', body: 'once' })).url).toBe(`${base}/elsewhere`);
+    server.off('request', countPosts);
     expect(received!.method).toBe('GET'); // as fetch does after a 302
     expect(posts).toBe(1); // the POST itself is not made again
     const manual = await leanFetch(`${base}/moved`, { redirect: 'manual' });
