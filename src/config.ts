@@ -25,6 +25,7 @@ const schema = z.object({
   ROUTING_FILE: z.string().min(1).default('./routing.yml'),
   PID_FILE: z.string().min(1).optional(),
   SWEEP_INTERVAL_MS: z.coerce.number({ error: 'a number of milliseconds' }).int().min(50).default(5000),
+  WARM_UP_ROUNDS: z.coerce.number({ error: 'a whole number from 0 to 1000' }).int().min(0).max(1000).default(30),
   SLACK_TIMEOUT_MS: z.coerce.number({ error: 'a number of milliseconds' }).int().min(100).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'one of debug, info, warn, error' }).default('info'),
 });
@@ -51,6 +52,8 @@ export interface Config {
   /** Where `start` writes its pid, for `frontline reload`: PID_FILE, or frontline.pid in DATA_DIR. */
   pidFile: string;
   sweepIntervalMs: number;
+  /** Rehearsed filings before start-up says ready (warm-up.ts); 0 skips the warm-up. */
+  warmUpRounds: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -84,6 +87,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     routingFile: e.ROUTING_FILE,
     pidFile: e.PID_FILE ?? join(e.DATA_DIR, 'frontline.pid'),
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    warmUpRounds: e.WARM_UP_ROUNDS,
     logLevel: e.LOG_LEVEL,
   };
 }

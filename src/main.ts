@@ -24,10 +24,11 @@ import { InFlight } from './slack/listeners/listener-kit.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { outboxSender } from './slack/outbox-sender.js';
 import { botIdentity, type BotIdentity } from './slack/bot-identity.js';
-import { createSlackApp, fetchWithin, metricsRoute, startSlackApp, webClientOptions } from './slack/slack-app.js';
+import { createSlackApp, fetchWithin, metricsRoute, startSlackApp, webClientOptions, type Phase } from './slack/slack-app.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TIMED_OUT, within } from './time-limit.js';
+import { warmUp } from './warm-up.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** SIGTERM must end the process within 10 s (orchestrators kill it after their grace period). */
@@ -115,9 +116,9 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     onResult: metrics.countSend, leaseMs, sendTimeoutMs: 3 * config.slack.timeoutMs,
   });
 
-  let accepting = true;
+  let phase: Phase = 'warming_up';
   const app = createSlackApp({
-    ...config.slack, identity, port: config.port, log, healthy: database.ping, accepting: () => accepting,
+    ...config.slack, identity, port: config.port, log, healthy: database.ping, phase: () => phase,
     metrics: config.metricsPort === undefined ? metrics.registry : undefined,
   });
   const metricsServer = config.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, config.metricsPort);
@@ -139,6 +140,8 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   const sweeper = startSweeper(config.sweepIntervalMs, log, [sweepOnce], () => metrics.countError('sweeper'));
   worker.kick(); // whatever an earlier run left unsent
   await alarm.rearm().catch((error: unknown) => log.warn({ err: error }, 'could not arm the timer alarm; the sweep will fire timers'));
+  await warmUp(ctx, { rounds: config.warmUpRounds, connections: database.connections, http: selfAddress(config, port) });
+  phase = 'serving';
   log.info({ port, version: VERSION, database: database.kind, mode: config.slack.appToken ? 'socket' : 'http' }, 'frontline started');
 
   let stopping: Promise<void> | undefined;
@@ -155,7 +158,7 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
     },
     reload: () => reloadMatrix(ctx, config.routingFile),
     stop: () => (stopping ??= shutDown(log, [
-      ['stop being ready', async () => { accepting = false; }],
+      ['stop being ready', async () => { phase = 'stopping'; }],
       ['stop taking requests', () => app.stop()],
       ['finish the requests in flight', () => inflight.drain()],
       ['stop the sweeper', () => { alarm!.stop(); return sweeper.stop(); }],
@@ -164,6 +167,14 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
       ['stop serving metrics', () => closeServer(metricsServer)],
     ])),
   };
+}
+
+/** Where the app answers Slack's requests, as seen from this process (HTTP mode only). */
+function selfAddress(config: Config, port: number): { url: string; signingSecret: string } | undefined {
+  const { appToken, signingSecret } = config.slack;
+  if (appToken || !signingSecret) return undefined;
+  const host = !config.host || config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/slack/events`, signingSecret };
 }
 
 /** METRICS_PORT: /metrics on a port of its own, so that Slack's port need not be reachable by Prometheus, nor the reverse. */

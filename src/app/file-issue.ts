@@ -36,6 +36,18 @@ export interface FileIssueInput extends Omit<Filing, 'details' | 'customerRef' |
   swarm?: SwarmChoice;
   /** A praise escalation: the experts the customer thanked, as the form named them. */
   praised?: string[];
+  /**
+   * Files nothing: the whole filing runs, under an id no real issue has (so no
+   * ESC number is used up), and rolls back; `Rehearsed` is thrown with what it would have filed.
+   */
+  rehearsal?: { id: number };
+}
+
+/** The end of a rehearsal (see `FileIssueInput.rehearsal`): its transaction rolled back. */
+export class Rehearsed extends Error {
+  constructor(readonly result: FileIssueResult) {
+    super('a rehearsed filing, rolled back');
+  }
 }
 
 /** Filed (or found filed by this request before); `linkedTo` when it became a report of a swarm. */
@@ -84,7 +96,7 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     const swarm = rules && input.swarm !== 'separate' ? await swarmFor(tx, rules, routed, textRoute, filing, input.swarm ?? 'quick', now) : undefined;
     if (swarm?.ask) return { match: swarm.ask };
     if (!(await rememberRequest(tx, input.requestKey, now))) return filedBefore();
-    const issue = (await insertIssue(tx, newIssue(filing, routed, now), now)) as UnclaimedIssue;
+    const issue = (await insertIssue(tx, newIssue(filing, routed, now), now, input.rehearsal?.id)) as UnclaimedIssue;
     const storeFiled = async (): Promise<Filed> => {
       const filedChange = withPraise(filed(issue, filing, route, input.interim ?? false), isPraise(ctx.matrix, filing.category) ? await praisedBy(tx, filing, input.praised, praiseCategories(ctx.matrix)) : []);
       if (swarm?.parent) {
@@ -99,6 +111,7 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     };
     // The request's key names its issue in the same round trip as the issue's other writes (postgres.js pipelines them).
     const [, done] = await Promise.all([linkRequest(tx, input.requestKey, issue.id), storeFiled()]);
+    if (input.rehearsal) throw new Rehearsed(done);
     return done;
   });
   for (const s of stored) wakeFor(ctx, s);

@@ -33,6 +33,8 @@ export const servesOneConnection = (db: Db): boolean => pgliteDatabases.has(db);
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** How many statements it runs at once: the pool's connections (PGlite has one). */
+  connections: number;
   /** True while the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** PGlite only: its whole data directory, to start copies from (see DatabaseOptions.template). */
@@ -109,6 +111,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   return {
     db,
     kind: 'pglite',
+    connections: 1,
     dump: () => client.dumpDataDir('none'),
     ping: async () => !lockLost && (await ping(db)),
     close: async () => {
@@ -281,9 +284,11 @@ export function connectTo(url: string, options: postgres.Options<Record<string, 
   return postgres(parsed.toString(), { ...options, host });
 }
 
+const POOL_SIZE = 10;
+
 async function openPostgres(url: string): Promise<Database> {
   const client = connectTo(url, {
-    max: 10,
+    max: POOL_SIZE,
     // Notices (e.g. "relation already exists, skipping") are not errors; keep them out of the logs.
     onnotice: () => {},
     connect_timeout: 10,
@@ -298,7 +303,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
   });
   const db = drizzlePostgres(preparing(client), { schema }) as unknown as Db;
-  const database: Database = { db, kind: 'postgres', ping: () => ping(db), close: () => client.end({ timeout: 5 }) };
+  const database: Database = { db, kind: 'postgres', connections: POOL_SIZE, ping: () => ping(db), close: () => client.end({ timeout: 5 }) };
   const answered = await within(client`select 1`.then(() => undefined, (error: unknown) => error), ANSWER_TIMEOUT_MS);
   if (answered !== undefined) {
     await client.end({ timeout: 1 }).catch(() => undefined);

@@ -107,8 +107,9 @@ export function toIssue(row: IssueRow): Issue {
   }
 }
 
-export async function insertIssue(tx: Tx, issue: NewIssue, now: Date): Promise<Issue> {
-  const [row] = await tx.insert(issues).values(columnsOf(issue, now)).returning();
+/** Numbered by the database, unless given an `id` (a rehearsal's, which never commits). */
+export async function insertIssue(tx: Tx, issue: NewIssue, now: Date, id?: number): Promise<Issue> {
+  const [row] = await tx.insert(issues).values({ ...columnsOf(issue, now), ...(id === undefined ? {} : { id }) }).returning();
   return toIssue(row!);
 }
 

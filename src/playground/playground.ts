@@ -69,6 +69,7 @@ export async function startParts(options: StartOptions = {}): Promise<Playground
     HOST: '127.0.0.1', // the app's own port, like the page's, is for this machine only
     ROUTING_FILE: routingFile,
     SWEEP_INTERVAL_MS: '1000',
+    WARM_UP_ROUNDS: '0', // one person clicking, never a burst: start at once
   });
   let app: Frontline;
   try {

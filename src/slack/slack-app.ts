@@ -23,8 +23,8 @@ export interface SlackAppOptions {
   port: number;
   log: Logger;
   healthy: () => Promise<boolean>;
-  /** False from SIGTERM on: /readyz turns 503 before the requests in flight drain. */
-  accepting: () => boolean;
+  /** /readyz is 503 while the app warms up, and from SIGTERM on, before the requests in flight drain. */
+  phase: () => Phase;
   /** Served at /metrics here, unless METRICS_PORT serves it apart (then undefined). */
   metrics?: Registry;
 }
@@ -54,26 +54,33 @@ export function webClientOptions(apiUrl: string | undefined, log: Logger, timeou
 /** /healthz answers within this, database or not: load balancers time out at about a second. */
 const HEALTH_TIMEOUT_MS = 800;
 
-/** GET /healthz: 200 while the database answers (within HEALTH_TIMEOUT_MS), 503 otherwise. */
-function healthRoute(path: string, healthy: () => Promise<boolean>, accepting: () => boolean = () => true) {
+/** Where the app is in its life: only a `serving` app is sent requests. */
+export type Phase = 'warming_up' | 'serving' | 'stopping';
+
+/** GET /readyz: 200 while serving and the database answers (within HEALTH_TIMEOUT_MS), 503 otherwise. */
+function healthRoute(path: string, healthy: () => Promise<boolean>, phase: () => Phase) {
   return {
     path,
     method: ['GET'],
     handler: async (_req: IncomingMessage, res: ServerResponse) => {
-      const open = accepting();
-      const ok = open && (await within(healthy().catch(() => false), HEALTH_TIMEOUT_MS)) === true;
+      const now = phase();
+      if (now !== 'serving') {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ ok: false, database: 'not asked', [now]: true }));
+      }
+      const ok = (await within(healthy().catch(() => false), HEALTH_TIMEOUT_MS)) === true;
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok, database: ok || !open ? (open ? 'up' : 'not asked') : 'down', ...(open ? {} : { stopping: true }) }));
+      res.end(JSON.stringify({ ok, database: ok ? 'up' : 'down' }));
     },
   };
 }
 
 /**
  * The probes an orchestrator needs. /livez: the process answers (restart it if
- * not). /readyz: send it requests (the database answers and it is not
- * stopping). /healthz is /readyz under its older name.
+ * not). /readyz: send it requests (it has warmed up, is not stopping, and the
+ * database answers). /healthz is /readyz under its older name.
  */
-function probeRoutes(healthy: () => Promise<boolean>, accepting: () => boolean) {
+function probeRoutes(healthy: () => Promise<boolean>, phase: () => Phase) {
   const live = {
     path: '/livez',
     method: ['GET'],
@@ -82,7 +89,7 @@ function probeRoutes(healthy: () => Promise<boolean>, accepting: () => boolean) 
       res.end('{"ok":true}');
     },
   };
-  return [live, healthRoute('/readyz', healthy, accepting), healthRoute('/healthz', healthy, accepting)];
+  return [live, healthRoute('/readyz', healthy, phase), healthRoute('/healthz', healthy, phase)];
 }
 
 /** Prometheus scrapes time out at 10 s by default; the gauges read the database. */
@@ -119,7 +126,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     // Bolt's in-memory conversation store is unused here, and it rejected every request's look-up with a new Error.
     convoStore: false as const,
   };
-  const customRoutes = [...probeRoutes(options.healthy, options.accepting), ...(options.metrics ? [metricsRoute(options.metrics)] : [])];
+  const customRoutes = [...probeRoutes(options.healthy, options.phase), ...(options.metrics ? [metricsRoute(options.metrics)] : [])];
   if (options.appToken) {
     return new App({
       ...common,

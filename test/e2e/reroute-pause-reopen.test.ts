@@ -129,7 +129,8 @@ describe('waiting on the customer', () => {
     await h.driver.click(AGENTS.phone, asked, 'issue_resume');
     await h.slack.waitFor('resumed by button', async () => (await issueByKey(h, key))!.status === 'claimed');
     const id = (await issueByKey(h, key))!.id;
-    const resumes = (await h.app.database.db.query.issueEvents.findMany({ where: (e, { eq }) => eq(e.type, 'resumed') }))
+    // In the order they happened: a table scan's order is the heap's, which reuses space freed by rolled-back rows.
+    const resumes = (await h.app.database.db.query.issueEvents.findMany({ where: (e, { eq }) => eq(e.type, 'resumed'), orderBy: (e, { asc }) => [asc(e.id)] }))
       .filter((e) => e.issueId === id)
       .map((e) => e.details.via);
     expect(resumes).toEqual(['agent_dm', 'button']);

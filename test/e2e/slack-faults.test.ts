@@ -27,7 +27,7 @@ async function harness(now?: () => Date): Promise<Harness> {
 }
 
 const threadOf = (h: Harness, channel: string, ts: string) => h.slack.messagesIn(channel, { threadTs: ts }).filter((m) => m.user === h.slack.botUserId);
-const outboxByKind = async (h: Harness, kind: string) => (await h.app.database.db.select().from(outbox)).filter((r) => r.kind === kind);
+const outboxByKind = async (h: Harness, kind: string) => (await h.app.database.db.select().from(outbox).orderBy(outbox.id)).filter((r) => r.kind === kind);
 
 async function resolveBy(h: Harness, card: Parameters<typeof clickWhenShown>[2], user: string, note: string) {
   await clickWhenShown(h, user, card, 'issue_resolve');

@@ -5,7 +5,7 @@ describe('configuration', () => {
   it('has the documented defaults', () => {
     expect(readConfig({})).toEqual({
       slack: { botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined, timeoutMs: 10_000 },
-      port: 3000, databaseUrl: undefined, dataDir: './.data', routingFile: './routing.yml', pidFile: '.data/frontline.pid', sweepIntervalMs: 5000, logLevel: 'info',
+      port: 3000, databaseUrl: undefined, dataDir: './.data', routingFile: './routing.yml', pidFile: '.data/frontline.pid', sweepIntervalMs: 5000, warmUpRounds: 30, logLevel: 'info',
     });
   });
 
@@ -23,6 +23,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL is invalid: expected a postgres:\/\/ connection URL\.$/],
     [{ SLACK_BOT_TOKEN: 'abc' }, /^SLACK_BOT_TOKEN is invalid: expected a bot token starting with xoxb-\.$/],
     [{ SWEEP_INTERVAL_MS: '5' }, /^SWEEP_INTERVAL_MS is invalid/],
+    [{ WARM_UP_ROUNDS: '-1' }, /^WARM_UP_ROUNDS is invalid: expected a whole number from 0 to 1000\.$/],
   ])('rejects %j in one line naming the variable', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);
