@@ -28,7 +28,7 @@ import { createSlackApp, fetchWithin, metricsRoute, startSlackApp, webClientOpti
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TIMED_OUT, within } from './time-limit.js';
-import { warmUp } from './warm-up.js';
+import { selfAddress, warmUp } from './warm-up.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** SIGTERM must end the process within 10 s (orchestrators kill it after their grace period). */
@@ -129,7 +129,12 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   app.use(inflight.middleware());
   registerListeners({ app, ctx });
 
-  const port = await startSlackApp(app, config.port, config.slack.appToken !== undefined, config.host);
+  const socketMode = config.slack.appToken !== undefined;
+  const warmUpRounds = { rounds: config.warmUpRounds, connections: database.connections };
+  // Over Socket Mode, Slack sends events as soon as the socket connects, whatever /readyz says: warm up before.
+  if (socketMode) await warmUp(ctx, warmUpRounds);
+  const port = await startSlackApp(app, config.port, socketMode, config.host);
+  if (!socketMode) await warmUp(ctx, { ...warmUpRounds, http: askingItself(config, port) });
   const flush = async () => {
     worker!.kick();
     await worker!.idle();
@@ -140,7 +145,6 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   const sweeper = startSweeper(config.sweepIntervalMs, log, [sweepOnce], () => metrics.countError('sweeper'));
   worker.kick(); // whatever an earlier run left unsent
   await alarm.rearm().catch((error: unknown) => log.warn({ err: error }, 'could not arm the timer alarm; the sweep will fire timers'));
-  await warmUp(ctx, { rounds: config.warmUpRounds, connections: database.connections, http: selfAddress(config, port) });
   phase = 'serving';
   log.info({ port, version: VERSION, database: database.kind, mode: config.slack.appToken ? 'socket' : 'http' }, 'frontline started');
 
@@ -169,12 +173,10 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   };
 }
 
-/** Where the app answers Slack's requests, as seen from this process (HTTP mode only). */
-function selfAddress(config: Config, port: number): { url: string; signingSecret: string } | undefined {
-  const { appToken, signingSecret } = config.slack;
-  if (appToken || !signingSecret) return undefined;
-  const host = !config.host || config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/slack/events`, signingSecret };
+/** HTTP mode: the warm-up's signed requests to the app's own port. */
+function askingItself(config: Config, port: number): { url: string; signingSecret: string } | undefined {
+  const url = selfAddress(config.host, port);
+  return url && config.slack.signingSecret ? { url, signingSecret: config.slack.signingSecret } : undefined;
 }
 
 /** METRICS_PORT: /metrics on a port of its own, so that Slack's port need not be reachable by Prometheus, nor the reverse. */

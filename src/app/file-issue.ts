@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Tx } from '../db/client.js';
 import { findIssue, insertIssue, lockIssue } from '../db/issue-store.js';
 import { issueForRequest, linkRequest, rememberRequest, requestSeen } from '../db/request-store.js';
@@ -37,13 +38,15 @@ export interface FileIssueInput extends Omit<Filing, 'details' | 'customerRef' |
   /** A praise escalation: the experts the customer thanked, as the form named them. */
   praised?: string[];
   /**
-   * Files nothing: the whole filing runs, under an id no real issue has (so no
-   * ESC number is used up), and rolls back; `Rehearsed` is thrown with what it would have filed.
+   * Files nothing (the start-up warm-up): the filing runs to its last statement
+   * under a negative id, so no ESC number is used up, and always rolls back with
+   * `Rehearsed`. It never joins a swarm: that would lock a real issue and take the
+   * team's swarm turn, which live filings on every instance wait for.
    */
-  rehearsal?: { id: number };
+  rehearsal?: boolean;
 }
 
-/** The end of a rehearsal (see `FileIssueInput.rehearsal`): its transaction rolled back. */
+/** The end of every rehearsal (see `FileIssueInput.rehearsal`): its transaction rolled back. */
 export class Rehearsed extends Error {
   constructor(readonly result: FileIssueResult) {
     super('a rehearsed filing, rolled back');
@@ -85,7 +88,7 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
   // Routing runs once per filing: its reasons go into the timeline, its result into the issue.
   const { routed, route } = routeWithReasons(ctx.matrix, filing, now);
   const stored: Stored[] = [];
-  const result = await transact(ctx, async (tx): Promise<FileIssueResult> => {
+  const fileWithin = async (tx: Tx): Promise<FileIssueResult> => {
     stored.length = 0;
     const filedBefore = async (): Promise<Filed> => ({ issue: (await issueForRequest(tx, input.requestKey))!, duplicate: true });
     // A form that may only ask (below) must first know whether it already filed: asking writes nothing to tell it.
@@ -93,10 +96,10 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     const rules = routed.snapshot.team.swarms;
     // Issues routed by the same text pattern are alike even across categories.
     const textRoute = route.route.when?.text ? route.route.index : null;
-    const swarm = rules && input.swarm !== 'separate' ? await swarmFor(tx, rules, routed, textRoute, filing, input.swarm ?? 'quick', now) : undefined;
+    const swarm = rules && input.swarm !== 'separate' && !input.rehearsal ? await swarmFor(tx, rules, routed, textRoute, filing, input.swarm ?? 'quick', now) : undefined;
     if (swarm?.ask) return { match: swarm.ask };
     if (!(await rememberRequest(tx, input.requestKey, now))) return filedBefore();
-    const issue = (await insertIssue(tx, newIssue(filing, routed, now), now, input.rehearsal?.id)) as UnclaimedIssue;
+    const issue = (await insertIssue(tx, newIssue(filing, routed, now), now, input.rehearsal ? rehearsalId() : undefined)) as UnclaimedIssue;
     const storeFiled = async (): Promise<Filed> => {
       const filedChange = withPraise(filed(issue, filing, route, input.interim ?? false), isPraise(ctx.matrix, filing.category) ? await praisedBy(tx, filing, input.praised, praiseCategories(ctx.matrix)) : []);
       if (swarm?.parent) {
@@ -111,8 +114,12 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     };
     // The request's key names its issue in the same round trip as the issue's other writes (postgres.js pipelines them).
     const [, done] = await Promise.all([linkRequest(tx, input.requestKey, issue.id), storeFiled()]);
-    if (input.rehearsal) throw new Rehearsed(done);
     return done;
+  };
+  const result = await transact(ctx, async (tx) => {
+    const outcome = await fileWithin(tx);
+    if (input.rehearsal) throw new Rehearsed(outcome);
+    return outcome;
   });
   for (const s of stored) wakeFor(ctx, s);
   if (result.issue && !result.duplicate) {
@@ -121,6 +128,9 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
   }
   return result;
 }
+
+/** Below every real id (which start at 1), and apart from another instance's rehearsal started at the same time. */
+const rehearsalId = () => -randomInt(1, 2 ** 31 - 1);
 
 /**
  * Whom a praise escalation thanks: the experts the form named, else those

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { IssueEvent } from '../domain/issue/events.js';
 import type { NewIssue } from '../domain/issue/filing.js';
 import type { Issue, PostedCard } from '../domain/issue/issue.js';
@@ -107,9 +107,13 @@ export function toIssue(row: IssueRow): Issue {
   }
 }
 
-/** Numbered by the database, unless given an `id` (a rehearsal's, which never commits). */
+/**
+ * Numbered by the issues' sequence, unless given an `id` (a rehearsal's, which
+ * never commits). Both ways are one SQL text, so that a rehearsal prepares the
+ * very statement filings run.
+ */
 export async function insertIssue(tx: Tx, issue: NewIssue, now: Date, id?: number): Promise<Issue> {
-  const [row] = await tx.insert(issues).values({ ...columnsOf(issue, now), ...(id === undefined ? {} : { id }) }).returning();
+  const [row] = await tx.insert(issues).values({ ...columnsOf(issue, now), id: sql`coalesce(${id ?? null}::integer, nextval('issues_id_seq'))` }).returning();
   return toIssue(row!);
 }
 
