@@ -14,6 +14,7 @@ import { textTable, withDatabase } from './command-kit.js';
 import { awaitReload, runningBot, writePidFile, writeReloadStatus } from './routing-reload.js';
 import { VERSION } from './version.js';
 import { keepHeapNearLiveSize } from './heap-growth.js';
+import type { Frontline } from './main.js';
 
 /** Each command: how to call it, and what it does. `frontline <command> --help` prints its entry. */
 const COMMANDS: Array<[name: string, usage: string, what: string]> = [
@@ -168,9 +169,10 @@ async function start(): Promise<void> {
   requireSlackCredentials(config);
   keepHeapNearLiveSize();
   const { startFrontline } = await import('./main.js');
-  const app = await startFrontline({ config });
-  const removePidFile = writePidFile(config.pidFile);
+  let app: Frontline | undefined;
+  let removePidFile = () => {};
   let signalled = false;
+  const stop = (running: Frontline) => running.stop().then(() => process.exit(0), () => process.exit(1));
   const shutdown = () => {
     // A second signal means "now": the operator has given up waiting.
     if (signalled) process.exit(1);
@@ -178,11 +180,17 @@ async function start(): Promise<void> {
     removePidFile();
     // stop() bounds each step; this is the backstop that keeps SIGTERM under 10 s whatever happens.
     setTimeout(() => process.exit(1), 9_500).unref();
-    app.stop().then(() => process.exit(0), () => process.exit(1));
+    // Signalled while starting (its warm-up, up to 5 s): it stops as soon as it has started, so that nothing it began is cut off.
+    if (app) void stop(app);
   };
+  // Listened for before the start, which serves requests and sends messages before it returns.
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-  process.on('SIGHUP', () => writeReloadStatus(config.pidFile, app.reload()));
+  app = await startFrontline({ config });
+  if (signalled) return void stop(app);
+  removePidFile = writePidFile(config.pidFile);
+  const running = app;
+  process.on('SIGHUP', () => writeReloadStatus(config.pidFile, running.reload()));
 }
 
 /**

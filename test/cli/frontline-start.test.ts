@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,25 @@ describe('frontline start', () => {
     expect(bot.output()).toContain('"database":"pglite"');
     expect(bot.output()).not.toContain(slack.botToken);
     expect(bot.output()).not.toContain(slack.signingSecret);
+  });
+});
+
+describe('frontline start, signalled while it warms up', () => {
+  it('finishes starting, then stops as on any SIGTERM: drained, database closed, exit 0', async () => {
+    const port = await freePort();
+    // More rounds than the warm-up's 5 s allow: it is still warming up when the signal comes.
+    const child = spawnForTest(process.execPath, [BIN, 'start'], { cwd: dataDir, env: env(join(dataDir, 'warming-db'), { PORT: String(port), WARM_UP_ROUNDS: '1000' }) });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await slack.waitFor('warming up', async () => {
+      const answer = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      return answer?.status === 503 && ((await answer.json()) as { warming_up?: boolean }).warming_up === true;
+    }, 30_000);
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(output).toContain('"msg":"frontline stopped"');
   });
 });
 
@@ -145,6 +165,15 @@ function env(dir: string, overrides: Record<string, string> = {}): NodeJS.Proces
     ROUTING_FILE: EXAMPLE,
     ...overrides,
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Runs a command to its end: exit code and everything it printed. */
