@@ -172,7 +172,7 @@ async function start(): Promise<void> {
   let app: Frontline | undefined;
   let removePidFile = () => {};
   let signalled = false;
-  const stop = (running: Frontline) => running.stop().then(() => process.exit(0), () => process.exit(1));
+  const stop = (bot: Frontline) => bot.stop().then(() => process.exit(0), () => process.exit(1));
   const shutdown = () => {
     // A second signal means "now": the operator has given up waiting.
     if (signalled) process.exit(1);
@@ -186,11 +186,10 @@ async function start(): Promise<void> {
   // Listened for before the start, which serves requests and sends messages before it returns.
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-  app = await startFrontline({ config });
-  if (signalled) return void stop(app);
+  const started = (app = await startFrontline({ config }));
+  if (signalled) return void stop(started);
   removePidFile = writePidFile(config.pidFile);
-  const running = app;
-  process.on('SIGHUP', () => writeReloadStatus(config.pidFile, running.reload()));
+  process.on('SIGHUP', () => writeReloadStatus(config.pidFile, started.reload()));
 }
 
 /**

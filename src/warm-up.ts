@@ -1,14 +1,19 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { AppContext } from './app/context.js';
 import { fileIssue, Rehearsed } from './app/file-issue.js';
 import { parseEscalate } from './domain/quick-form.js';
 import { issueCard } from './slack/blocks/issue-card.js';
 import { filedInterim } from './slack/blocks/agent-messages.js';
+import { signatureHeaders } from './slack/request-signature.js';
+import { SLACK_EVENTS_PATH } from './slack/slack-app.js';
 import { TIMED_OUT, within } from './time-limit.js';
 
 /** However slow the database, start-up waits no longer than this for its warm-up. */
 const WARM_UP_LIMIT_MS = 5_000;
+/** Who the warm-up's requests and rehearsals come from: no one Slack knows. */
+const AGENT = 'UWARMUP';
+const CHANNEL = 'CWARMUP';
 
 export interface WarmUpOptions {
   rounds: number;
@@ -69,20 +74,18 @@ export async function warmUp(ctx: AppContext, options: WarmUpOptions): Promise<v
 export function selfAddress(host: string | undefined, port: number): string | undefined {
   if (host && !isIP(host)) return undefined;
   const address = !host || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${isIP(address) === 6 ? `[${address}]` : address}:${port}/slack/events`;
+  return `http://${isIP(address) === 6 ? `[${address}]` : address}:${port}${SLACK_EVENTS_PATH}`;
 }
 
 /** `/escalate help`, signed as Slack signs it: answered from the matrix, with no Slack call and no write. */
 async function askForHelp({ url, signingSecret }: NonNullable<WarmUpOptions['http']>): Promise<void> {
   const body = new URLSearchParams({
-    command: '/escalate', text: 'help', user_id: 'UWARMUP', channel_id: 'CWARMUP', trigger_id: `warm-up.${randomUUID()}`,
+    command: '/escalate', text: 'help', user_id: AGENT, channel_id: CHANNEL, trigger_id: `warm-up.${randomUUID()}`,
   }).toString();
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex');
   const answer = await fetch(url, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${signature}` },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...signatureHeaders(signingSecret, body) },
     signal: AbortSignal.timeout(WARM_UP_LIMIT_MS),
   });
   await answer.arrayBuffer();
@@ -93,7 +96,7 @@ async function askForHelp({ url, signingSecret }: NonNullable<WarmUpOptions['htt
 async function rehearseFiling(ctx: AppContext, round: number): Promise<void> {
   const draft = rehearsalDraft(ctx.matrix, round);
   try {
-    await fileIssue(ctx, { ...draft, agentId: 'UWARMUP', agentChannel: 'CWARMUP', interim: true, requestKey: `warm-up:${randomUUID()}`, rehearsal: true });
+    await fileIssue(ctx, { ...draft, agentId: AGENT, agentChannel: CHANNEL, interim: true, requestKey: `warm-up:${randomUUID()}`, rehearsal: true });
   } catch (error) {
     if (!(error instanceof Rehearsed)) throw error;
     if (!error.result.issue) return;

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { signatureHeaders } from '../slack/request-signature.js';
 import type { SandboxMessage, SandboxView, SlackSandbox } from './slack-server.js';
 
 type Json = Record<string, any>;
@@ -43,11 +44,8 @@ export class SlackDriver {
   constructor(private readonly slack: SlackSandbox, private readonly transport: Transport) {}
 
   sign(body: string, options: SignOptions = {}): Record<string, string> {
-    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const hmac = createHmac('sha256', options.secret ?? this.slack.signingSecret).update(`v0:${timestamp}:${body}`).digest('hex');
     return {
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': `v0=${hmac}`,
+      ...signatureHeaders(options.secret ?? this.slack.signingSecret, body, options.timestamp),
       ...(options.retryNum ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': options.retryReason ?? 'http_timeout' } : {}),
     };
   }

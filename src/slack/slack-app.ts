@@ -63,10 +63,10 @@ function healthRoute(path: string, healthy: () => Promise<boolean>, phase: () =>
     path,
     method: ['GET'],
     handler: async (_req: IncomingMessage, res: ServerResponse) => {
-      const now = phase();
-      if (now !== 'serving') {
+      const current = phase();
+      if (current !== 'serving') {
         res.writeHead(503, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ ok: false, database: 'not asked', [now]: true }));
+        return void res.end(JSON.stringify({ ok: false, database: 'not asked', [current]: true }));
       }
       const ok = (await within(healthy().catch(() => false), HEALTH_TIMEOUT_MS)) === true;
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
@@ -114,6 +114,9 @@ export function metricsRoute(registry: Registry) {
   };
 }
 
+/** Where Slack sends its requests in HTTP mode (the manifest's request URLs). */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
 /** Bolt in HTTP mode (requests at /slack/events), or Socket Mode when an app token is given. */
 export function createSlackApp(options: SlackAppOptions): App {
   refuseUnroutableBodies();
@@ -139,7 +142,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   }
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret!,
-    endpoints: '/slack/events',
+    endpoints: SLACK_EVENTS_PATH,
     customRoutes,
     logger: common.logger,
     processEventErrorHandler: async ({ error, response }) => {

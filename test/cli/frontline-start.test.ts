@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ vi.setConfig({ testTimeout: 45_000 });
 import { SlackDriver } from '../../src/sandbox/driver.js';
 import { SlackSandbox } from '../../src/sandbox/slack-server.js';
 import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
+import { freePort } from '../support/free-port.js';
 import { killProcessesAfterEach, spawnForTest } from '../support/processes.js';
 
 const BIN = fileURLToPath(new URL('../../bin/frontline.js', import.meta.url));
@@ -165,15 +165,6 @@ function env(dir: string, overrides: Record<string, string> = {}): NodeJS.Proces
     ROUTING_FILE: EXAMPLE,
     ...overrides,
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a command to its end: exit code and everything it printed. */

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { AGENTS, FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
+import { freePort } from '../support/free-port.js';
 import { EXAMPLE_ROUTING, startHarness, type Harness } from '../support/harness.js';
 import { fileQuick, issueByKey, keyOf } from '../support/queries.js';
 
@@ -30,22 +31,12 @@ async function startWarming(options: { socketMode?: boolean; persistent?: boolea
 
 async function rowCounts(harness: Harness) {
   const tables = ['issues', 'issue_events', 'idempotency_keys', 'timers', 'outbox', 'outbox_lanes'];
-  const result = await harness.app.database.db.execute(sql.raw(`select ${tables.map((t) => `(select count(*)::int from ${t}) as ${t}`).join(', ')}`));
-  return (result as unknown as { rows?: unknown[] }).rows?.[0] ?? (result as unknown as unknown[])[0];
+  return (await rowsOf(harness.app.database.db, sql.raw(`select ${tables.map((t) => `(select count(*)::int from ${t}) as ${t}`).join(', ')}`)))[0];
 }
 
 async function connectionsOpen(harness: Harness): Promise<number> {
-  const result = await harness.app.database.db.execute(sql`select count(*)::int as open from pg_stat_activity where datname = current_database()`);
-  return (result as unknown as Array<{ open: number }>)[0]!.open;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  const [row] = await rowsOf<{ open: number }>(harness.app.database.db, sql`select count(*)::int as open from pg_stat_activity where datname = current_database()`);
+  return row!.open;
 }
 
 const slackWrites = (harness: Harness) => harness.slack.calls.filter((c) => WRITES.includes(c.method));
@@ -54,9 +45,8 @@ const warnings = (lines: string[]) => records(lines).filter((r) => ['warn', 'err
 
 /** A sequence's last value, or 0 if nothing has drawn from it yet. */
 async function lastDrawn(harness: Harness, sequence: string): Promise<number> {
-  const result = await harness.app.database.db.execute(sql.raw(`select case when is_called then last_value else 0 end::int as drawn from ${sequence}`));
-  const rows = (result as unknown as { rows?: Array<{ drawn: number }> }).rows ?? (result as unknown as Array<{ drawn: number }>);
-  return rows[0]!.drawn;
+  const [row] = await rowsOf<{ drawn: number }>(harness.app.database.db, sql.raw(`select case when is_called then last_value else 0 end::int as drawn from ${sequence}`));
+  return row!.drawn;
 }
 
 describe('the start-up warm-up', () => {
