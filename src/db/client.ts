@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PGlite as PGliteInstance } from '@electric-sql/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { TIMED_OUT, within } from '../time-limit.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { withPreparedStatements } from './pglite-prepared.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -74,10 +76,9 @@ export interface DatabaseOptions {
 
 /** Opens the database and applies pending migrations. Both drivers go through the same drizzle code. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.url ? await openPostgres(options.url) : await openPglite(options);
+  const { database, migrate } = options.url ? await openPostgres(options.url) : await openPglite(options);
   try {
-    if (database.kind === 'postgres') await migrateSerialised(database, options.url!);
-    else await (await pgliteModules()).migrate(database.db as never, { migrationsFolder });
+    await migrate();
   } catch (error) {
     await database.close();
     throw error;
@@ -85,7 +86,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return database;
 }
 
-async function openPglite(options: DatabaseOptions): Promise<Database> {
+/** A database just opened, and how to bring its schema up to date. */
+interface Opened {
+  database: Database;
+  migrate(): Promise<void>;
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Opened> {
   const { dataDir, onLockLost, template } = options;
   let lockLost = false;
   let release: (() => Promise<void>) | undefined;
@@ -96,7 +103,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       onLockLost?.(error);
     }, options.onWait);
   }
-  const { PGlite, drizzle, pg_trgm } = await pgliteModules();
+  const { PGlite, drizzle, migrate, pg_trgm } = await pgliteModules();
   // pg_trgm scores how alike two escalations are (swarm detection); on Postgres, migration 0006 creates it.
   const settings = { startParams: pgliteStartParams(PGlite.defaultStartParams), extensions: { pg_trgm } };
   const opening = dataDir
@@ -106,9 +113,10 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     await release?.();
     throw error;
   });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  // The migrations run through PGlite's own queries, so no statement is prepared against a schema they then change.
+  const db = drizzle({ client: withPreparedStatements(client) as unknown as PGliteInstance, schema }) as unknown as Db;
   pgliteDatabases.add(db);
-  return {
+  const database: Database = {
     db,
     kind: 'pglite',
     connections: 1,
@@ -120,6 +128,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       release = undefined;
     },
   };
+  return { database, migrate: () => migrate(drizzle(client, { schema }), { migrationsFolder }) };
 }
 
 /** PGlite and its drizzle driver, loaded once and only when used: a bot on Postgres starts about 13 MB smaller without them. */
@@ -286,7 +295,7 @@ export function connectTo(url: string, options: postgres.Options<Record<string, 
 
 const POOL_SIZE = 10;
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string): Promise<Opened> {
   const client = connectTo(url, {
     max: POOL_SIZE,
     // Notices (e.g. "relation already exists, skipping") are not errors; keep them out of the logs.
@@ -311,7 +320,7 @@ async function openPostgres(url: string): Promise<Database> {
       ? `the server accepted the connection but did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`
       : connectionProblem(answered)}.`);
   }
-  return database;
+  return { database, migrate: () => migrateSerialised(database, url) };
 }
 
 /**
