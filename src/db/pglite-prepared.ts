@@ -79,7 +79,7 @@ export function withPreparedStatements(pg: PGlite, kept = PREPARED_STATEMENTS_KE
       toClose = [];
       const messages = await send([...closes, protocol.serialize.bind({ statement: statement.name, values }),
         protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync()]);
-      return parse.parseResults(messages, pg.parsers, options)[0] as Results<T>;
+      return parse.parseResults(messages, parsersFor(pg, options), { rowMode: options?.rowMode })[0] as Results<T>;
     } catch (error) {
       // As PGlite's own query does: the error says which statement failed, with what.
       if (error instanceof Error) Object.assign(error, { query: text, params, queryOptions: options });
@@ -106,6 +106,16 @@ export function withPreparedStatements(pg: PGlite, kept = PREPARED_STATEMENTS_KE
       },
     })),
   };
+}
+
+/**
+ * PGlite's parsers with the query's own in front. PGlite merges the two by
+ * copying its table of some 300 types for every query that brings parsers, and
+ * drizzle brings them to every query: 0.13 ms each, measured. Chaining the query's
+ * few in front of the table gives the same lookups for a few microseconds.
+ */
+function parsersFor(pg: PGlite, options?: QueryOptions): PGlite['parsers'] {
+  return options?.parsers ? Object.assign(Object.create(pg.parsers) as PGlite['parsers'], options.parsers) : pg.parsers;
 }
 
 function serialise(pg: PGlite, value: unknown, type: number, options?: QueryOptions): string | null {
