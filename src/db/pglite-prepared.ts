@@ -1,4 +1,4 @@
-import { protocol, parse, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { messages as backendMessages, protocol, parse, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
 /**
  * PGlite with prepared statements, for drizzle.
@@ -35,30 +35,42 @@ interface Statement {
   paramTypes: number[];
 }
 
+/** Unique in the process, so that two clients over one PGlite never name two statements alike. */
+let named = 0;
+
 export function withPreparedStatements(pg: PGlite, kept = PREPARED_STATEMENTS_KEPT): PreparedClient {
   const statements = new Map<string, Statement>();
-  let named = 0;
   /** Closes of evicted statements, sent ahead of the next statement in the same crossing. */
   let toClose: Uint8Array[] = [];
 
-  const send = (messages: Uint8Array[]) => pg.execProtocolStream(concat(messages), { syncToFs: false });
+  /** Sends the messages, built beforehand, after the closes waiting; closes that may not have gone are kept. */
+  async function send(messages: Uint8Array[]) {
+    const closes = toClose;
+    toClose = [];
+    try {
+      return await pg.execProtocolStream(concat([...closes, ...messages]), { syncToFs: false });
+    } catch (error) {
+      // A database error came after the closes, which never fail; anything else may have stopped before them.
+      if (!(error instanceof backendMessages.DatabaseError)) toClose.push(...closes);
+      throw error;
+    }
+  }
 
   async function prepare(text: string): Promise<Statement> {
     const name = `frontline_${++named}`;
-    const closes = toClose;
-    toClose = [];
-    const described = await send([...closes, protocol.serialize.parse({ name, text }),
-      protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]);
+    const described = await send([protocol.serialize.parse({ name, text }), protocol.serialize.describe({ type: 'S', name }),
+      protocol.serialize.sync()]);
     const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
     statements.set(text, statement);
-    if (statements.size > kept) evictOldest();
+    if (statements.size > kept) forget(statements.keys().next().value!);
     return statement;
   }
 
-  function evictOldest(): void {
-    const [text, oldest] = statements.entries().next().value!;
+  function forget(text: string): void {
+    const statement = statements.get(text);
+    if (!statement) return;
     statements.delete(text);
-    toClose.push(protocol.serialize.close({ type: 'S', name: oldest.name }));
+    toClose.push(protocol.serialize.close({ type: 'S', name: statement.name }));
   }
 
   /** The statement for this text, most recently used last (a Map keeps insertion order). */
@@ -70,17 +82,23 @@ export function withPreparedStatements(pg: PGlite, kept = PREPARED_STATEMENTS_KE
     return known;
   }
 
-  /** Runs one statement; the caller holds PGlite's query lock. */
-  async function run<T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+  /**
+   * Runs one statement; the caller holds PGlite's query lock. A statement whose
+   * prepared form no longer fits the schema is prepared again: at once outside a
+   * transaction (nothing ran), at the next use inside one (the transaction failed).
+   */
+  async function run<T>(text: string, params: unknown[], options: QueryOptions | undefined, outsideTransaction: boolean): Promise<Results<T>> {
     try {
       const statement = await statementFor(text);
       const values = params.map((value, i) => serialise(pg, value, statement.paramTypes[i]!, options));
-      const closes = toClose;
-      toClose = [];
-      const messages = await send([...closes, protocol.serialize.bind({ statement: statement.name, values }),
+      const messages = await send([protocol.serialize.bind({ statement: statement.name, values }),
         protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync()]);
       return parse.parseResults(messages, parsersFor(pg, options), { rowMode: options?.rowMode })[0] as Results<T>;
     } catch (error) {
+      if (isStale(error)) {
+        forget(text);
+        if (outsideTransaction) return run(text, params, options, false);
+      }
       // As PGlite's own query does: the error says which statement failed, with what.
       if (error instanceof Error) Object.assign(error, { query: text, params, queryOptions: options });
       throw error;
@@ -88,10 +106,10 @@ export function withPreparedStatements(pg: PGlite, kept = PREPARED_STATEMENTS_KE
   }
 
   return {
-    async query<T>(text: string, params?: unknown[], options?: QueryOptions) {
+    async query<T>(text: string, params: unknown[] = [], options?: QueryOptions) {
       await pg._checkReady();
       return pg._runExclusiveTransaction(async () => {
-        const result = await pg._runExclusiveQuery(() => run<T>(text, params, options));
+        const result = await pg._runExclusiveQuery(() => run<T>(text, params, options, true));
         await pg.syncToFs();
         return result;
       });
@@ -100,12 +118,21 @@ export function withPreparedStatements(pg: PGlite, kept = PREPARED_STATEMENTS_KE
     transaction: (body) => pg.transaction((tx) => body({
       ...tx,
       get closed() { return tx.closed; },
-      query: async <T>(text: string, params?: unknown[], options?: QueryOptions) => {
+      query: async <T>(text: string, params: unknown[] = [], options?: QueryOptions) => {
         if (tx.closed) throw new Error('Transaction is closed');
-        return pg._runExclusiveQuery(() => run<T>(text, params, options));
+        return pg._runExclusiveQuery(() => run<T>(text, params, options, false));
       },
     })),
   };
+}
+
+/**
+ * Postgres's refusals of a prepared statement that no longer fits: its result
+ * columns changed under it, or it is gone. postgres.js prepares again on the same two.
+ */
+function isStale(error: unknown): boolean {
+  const { code, routine } = error as { code?: string; routine?: string };
+  return (code === '0A000' && routine === 'RevalidateCachedQuery') || (code === '26000' && routine === 'FetchPreparedStatement');
 }
 
 /**
@@ -121,7 +148,10 @@ function parsersFor(pg: PGlite, options?: QueryOptions): PGlite['parsers'] {
 function serialise(pg: PGlite, value: unknown, type: number, options?: QueryOptions): string | null {
   if (value === null || value === undefined) return null;
   const serializer = options?.serializers?.[type] ?? pg.serializers[type];
-  return serializer ? serializer(value) : String(value);
+  const text = serializer ? serializer(value) : String(value);
+  // Checked before any message is built: PGlite's protocol writer is shared, and a half-built bind spoils the next.
+  if (typeof text !== 'string') throw new TypeError(`a parameter of type ${type} could not be sent: ${String(value).slice(0, 40)}`);
+  return text;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

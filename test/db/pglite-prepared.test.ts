@@ -86,6 +86,25 @@ describe('PGlite with prepared statements', () => {
     expect(keys.map((row) => row.key)).toEqual(['prepared-outside']);
   });
 
+  it('prepares a statement again when the table under it changed, instead of failing from then on', async () => {
+    await database.db.execute(sql`create table prepared_scratch (a int)`);
+    await database.db.execute(sql`insert into prepared_scratch values (1)`);
+    const all = () => rowsOf<Record<string, unknown>>(database.db, sql`select * from prepared_scratch /* marker-stale */`);
+    expect(await all()).toEqual([{ a: 1 }]);
+    await database.db.execute(sql`alter table prepared_scratch add column b text default 'x'`);
+    expect(await all()).toEqual([{ a: 1, b: 'x' }]);
+    // Inside a transaction the failed statement has aborted it: that transaction fails, and the next one runs.
+    await database.db.execute(sql`alter table prepared_scratch add column c int default 3`);
+    await expect(database.db.transaction((tx) => rowsOf(tx, sql`select * from prepared_scratch /* marker-stale */`))).rejects.toThrow();
+    expect(await database.db.transaction((tx) => rowsOf(tx, sql`select * from prepared_scratch /* marker-stale */`))).toEqual([{ a: 1, b: 'x', c: 3 }]);
+  });
+
+  it('refuses a value it cannot send before writing any of the statement, and the next statement runs', async () => {
+    await expect(rowsOf(database.db, sql`select ${5}::int[] as list`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/could not be sent/) } });
+    const [row] = await rowsOf<{ n: number }>(database.db, sql`select ${7}::int as n`);
+    expect(row!.n).toBe(7);
+  });
+
   it(`keeps at most ${PREPARED_STATEMENTS_KEPT} statements, and one closed for room is prepared again when it comes back`, async () => {
     const distinct = PREPARED_STATEMENTS_KEPT + 30;
     for (let i = 0; i < distinct; i++) {
