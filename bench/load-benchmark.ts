@@ -46,6 +46,8 @@ interface Figures {
   phase: Phase;
   requests: number;
   ack: { p50: number; p99: number; max: number; over1s: number; over3s: number };
+  /** Ack p99 of each second of the burst, by when the request was sent: shows whether a slow tail is the start's. */
+  ackP99BySecond: number[];
   card?: { p50: number; p99: number; max: number; lost: number; duplicated: number };
   /** The highest resident memory during the burst and the delivery of its cards. */
   peakMemoryMb: number;
@@ -102,7 +104,7 @@ async function measure(target: string): Promise<Figures[]> {
       });
       const acks = sent.map((s) => s.ackMs);
       const figures: Figures = {
-        target, phase, requests: sent.length, peakMemoryMb: 0, cpuMsPerRequest: 0, startupPeakMb,
+        target, phase, requests: sent.length, peakMemoryMb: 0, cpuMsPerRequest: 0, startupPeakMb, ackP99BySecond: p99BySecond(sent),
         ack: { p50: percentile(acks, 0.5), p99: percentile(acks, 0.99), max: Math.max(...acks), over1s: acks.filter((a) => a > 1000).length, over3s: acks.filter((a) => a > 3000).length },
       };
       if (target !== 'bare') figures.card = await cardsOf(sent);
@@ -122,6 +124,13 @@ async function measure(target: string): Promise<Figures[]> {
     await slack.stop();
     await storage?.drop();
   }
+}
+
+function p99BySecond(sent: Sent[]): number[] {
+  const first = Math.min(...sent.map((s) => s.at));
+  const seconds: number[][] = [];
+  for (const s of sent) (seconds[Math.floor((s.at - first) / 1000)] ??= []).push(s.ackMs);
+  return seconds.map((acks) => percentile(acks ?? [], 0.99));
 }
 
 const results: Figures[] = [];
@@ -145,4 +154,6 @@ printTable(`Escalation burst: ${RATE}/s for ${SECONDS} s, one channel, no Slack 
   'peak memory under load': `${r.peakMemoryMb} MB`,
   'at start-up': `${r.startupPeakMb} MB`,
 })));
+process.stdout.write('\nack p99 by second of the burst:\n');
+for (const r of results) process.stdout.write(`  ${r.target} ${r.phase}: ${r.ackP99BySecond.map((p99) => ms(p99)).join(', ')}\n`);
 writeResults('load', { rate: RATE, seconds: SECONDS, results });
