@@ -186,10 +186,16 @@ async function start(): Promise<void> {
   // Listened for before the start, which serves requests and sends messages before it returns.
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // A reload asked during the start may name a file written after the start read it: it is done once started.
+  let reloadAsked = false;
+  const reloadOnceStarted = () => { reloadAsked = true; };
+  process.on('SIGHUP', reloadOnceStarted);
   const started = (app = await startFrontline({ config }));
   if (signalled) return void stop(started);
   removePidFile = writePidFile(config.pidFile);
-  process.on('SIGHUP', () => writeReloadStatus(config.pidFile, started.reload()));
+  const reloadNow = () => writeReloadStatus(config.pidFile, started.reload());
+  process.off('SIGHUP', reloadOnceStarted).on('SIGHUP', reloadNow);
+  if (reloadAsked) reloadNow();
 }
 
 /**

@@ -52,21 +52,38 @@ describe('frontline start', () => {
 });
 
 describe('frontline start, signalled while it warms up', () => {
-  it('finishes starting, then stops as on any SIGTERM: drained, database closed, exit 0', async () => {
+  /** A bot still warming up when this returns: more rounds than the warm-up's 5 s allow. */
+  async function warmingBot(name: string) {
     const port = await freePort();
-    // More rounds than the warm-up's 5 s allow: it is still warming up when the signal comes.
-    const child = spawnForTest(process.execPath, [BIN, 'start'], { cwd: dataDir, env: env(join(dataDir, 'warming-db'), { PORT: String(port), WARM_UP_ROUNDS: '1000' }) });
+    const child = spawnForTest(process.execPath, [BIN, 'start'], { cwd: dataDir, env: env(join(dataDir, name), { PORT: String(port), WARM_UP_ROUNDS: '1000' }) });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
     const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const readyz = () => fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
     await slack.waitFor('warming up', async () => {
-      const answer = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      const answer = await readyz();
       return answer?.status === 503 && ((await answer.json()) as { warming_up?: boolean }).warming_up === true;
     }, 30_000);
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
-    expect(output).toContain('"msg":"frontline stopped"');
+    return { child, exit, readyz, output: () => output };
+  }
+
+  it('finishes starting, then stops as on any SIGTERM: drained, database closed, exit 0', async () => {
+    const bot = await warmingBot('warming-db');
+    bot.child.kill('SIGTERM');
+    expect(await bot.exit).toBe(0);
+    expect(bot.output()).toContain('"msg":"frontline stopped"');
+  });
+
+  it('reloads the routing file once started when SIGHUP comes during the start, instead of dying of it', async () => {
+    const bot = await warmingBot('warming-reload-db');
+    bot.child.kill('SIGHUP');
+    await slack.waitFor('ready', async () => (await bot.readyz())?.status === 200, 30_000);
+    await slack.waitFor('the reload', async () => bot.output().includes('"msg":"routing matrix reloaded"'), 10_000);
+    expect(bot.child.exitCode).toBeNull();
+    expect(bot.output().indexOf('"msg":"frontline started"')).toBeLessThan(bot.output().indexOf('"msg":"routing matrix reloaded"'));
+    bot.child.kill('SIGTERM');
+    expect(await bot.exit).toBe(0);
   });
 });
 
