@@ -73,11 +73,17 @@ export async function storeChange(tx: Tx, change: Change, now: Date, options: { 
 export interface Stored {
   issue: Issue;
   firstDue?: Date;
+  /** A parent flagged as a probable outage by this change, with its reports: said in the log once committed. */
+  outage?: { reports: number };
 }
 
-/** After commit: wake this instance's timer alarm for what was just planned. */
+/**
+ * After commit: wake this instance's timer alarm for what was just planned, and
+ * warn of a probable outage (only now: a transaction rolled back flagged nothing).
+ */
 export function wakeFor(ctx: AppContext, stored: Stored): void {
   if (stored.firstDue) ctx.wakeTimersAt?.(stored.firstDue);
+  if (stored.outage) ctx.log.warn({ issue: stored.issue.key, reports: stored.outage.reports }, 'probable outage: swarm crossed its threshold');
 }
 
 /**

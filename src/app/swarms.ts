@@ -51,8 +51,8 @@ async function storeParentChange(ctx: AppContext, tx: Tx, change: Change, now: D
   // The report being linked was saved first in this transaction, so the count includes it.
   const flagged = flagOutage(change.issue, size, urgentLevel(ctx), now);
   if (!flagged) return storeChange(tx, change, now, { replan: false });
-  ctx.log.warn({ issue: change.issue.key, reports: size }, 'probable outage: swarm crossed its threshold');
-  return storeChange(tx, { ...flagged, events: [...change.events, ...flagged.events], messages: [...change.messages, ...flagged.messages] }, now, { replan: true });
+  const stored = await storeChange(tx, { ...flagged, events: [...change.events, ...flagged.events], messages: [...change.messages, ...flagged.messages] }, now, { replan: true });
+  return { ...stored, outage: { reports: size } };
 }
 
 /**
