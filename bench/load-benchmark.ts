@@ -14,6 +14,7 @@
  *   npx tsx bench/load-benchmark.ts                  # 10 s per burst
  *   BENCH_SECONDS=25 npx tsx bench/load-benchmark.ts # as measured in the issue
  *   BENCH_TARGETS=pglite BENCH_RATE=50 ...           # one target, another rate
+ *   BENCH_WARM_UP_ROUNDS=0 ...                       # the bot without its start-up warm-up
  *
  * Postgres: BENCH_DATABASE_URL (default the local server); a scratch database is created and dropped.
  * Targets: ack p99 <= 50 ms on Postgres and <= 100 ms on PGlite, never over 1 s; card p99 <= 500 ms;
@@ -33,6 +34,8 @@ import { cpuMs, ms, peakMemoryMb, percentile, printTable, sampleMemory, writeRes
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'bare,postgres,pglite').split(',');
+/** The bot's WARM_UP_ROUNDS, to compare start-ups (BENCH_WARM_UP_ROUNDS=0 against the default 30); unset keeps the bot's default. */
+const WARM_UP_ROUNDS = process.env.BENCH_WARM_UP_ROUNDS;
 const ROUTING = readFileSync(new URL('../routing.example.yml', import.meta.url), 'utf8');
 
 /** The first burst meets a process just started (cold code, new connections); the second, the same process warm. */
@@ -68,7 +71,7 @@ async function measure(target: string): Promise<Figures[]> {
     app = target === 'bare'
       ? await startProcess([fileURLToPath(new URL('./support/bare-bolt.mjs', import.meta.url))],
         { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_API_URL: slack.apiUrl }, 'bare bolt')
-      : await startFrontlineProcess(slack, ROUTING, storage!.env);
+      : await startFrontlineProcess(slack, ROUTING, storage!.env, WARM_UP_ROUNDS ? { WARM_UP_ROUNDS } : {});
     const started = app;
     const startupPeakMb = peakMemoryMb(app.pid);
     const driver = new SlackDriver(slack, { kind: 'http', appUrl: `http://127.0.0.1:${app.port}/slack/events` });
