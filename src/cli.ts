@@ -188,14 +188,12 @@ async function start(): Promise<void> {
   process.on('SIGTERM', shutdown);
   // A reload asked during the start may name a file written after the start read it: it is done once started.
   let reloadAsked = false;
-  const reloadOnceStarted = () => { reloadAsked = true; };
-  process.on('SIGHUP', reloadOnceStarted);
-  const started = (app = await startFrontline({ config }));
-  if (signalled) return void stop(started);
+  const reload = (bot: Frontline) => writeReloadStatus(config.pidFile, bot.reload());
+  process.on('SIGHUP', () => (app ? reload(app) : (reloadAsked = true)));
+  app = await startFrontline({ config });
+  if (signalled) return void stop(app);
   removePidFile = writePidFile(config.pidFile);
-  const reloadNow = () => writeReloadStatus(config.pidFile, started.reload());
-  process.off('SIGHUP', reloadOnceStarted).on('SIGHUP', reloadNow);
-  if (reloadAsked) reloadNow();
+  if (reloadAsked) reload(app);
 }
 
 /**

@@ -146,7 +146,7 @@ async function serve(options: FrontlineOptions, { log, matrix, client, identity,
   worker.kick(); // whatever an earlier run left unsent
   await alarm.rearm().catch((error: unknown) => log.warn({ err: error }, 'could not arm the timer alarm; the sweep will fire timers'));
   phase = 'serving';
-  log.info({ port, version: VERSION, database: database.kind, mode: config.slack.appToken ? 'socket' : 'http' }, 'frontline started');
+  log.info({ port, version: VERSION, database: database.kind, mode: socketMode ? 'socket' : 'http' }, 'frontline started');
 
   let stopping: Promise<void> | undefined;
   return {

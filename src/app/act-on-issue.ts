@@ -78,10 +78,11 @@ export interface Stored {
 }
 
 /**
- * After commit: wake this instance's timer alarm for what was just planned, and
- * warn of a probable outage (only now: a transaction rolled back flagged nothing).
+ * What a stored change leads to once its transaction has committed: this
+ * instance's timer alarm woken for what was just planned, and a probable outage
+ * told to the log (never before: a transaction that rolled back flagged nothing).
  */
-export function wakeFor(ctx: AppContext, stored: Stored): void {
+export function afterCommit(ctx: AppContext, stored: Stored): void {
   if (stored.firstDue) ctx.wakeTimersAt?.(stored.firstDue);
   if (stored.outage) ctx.log.warn({ issue: stored.issue.key, reports: stored.outage.reports }, 'probable outage: swarm crossed its threshold');
 }
@@ -124,7 +125,7 @@ export async function actOnIssue(
     await parentLostReport(tx, issue, stored.issue, 'reopen', userId, now);
     return { ok: true, changed: true, issue: stored.issue };
   });
-  if (stored) wakeFor(ctx, stored);
+  if (stored) afterCommit(ctx, stored);
   if (outcome.ok && outcome.changed) {
     ctx.log.info({ issue: outcome.issue.key, by: userId, events: happened, status: outcome.issue.status }, 'issue changed');
     ctx.kickOutbox();

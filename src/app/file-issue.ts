@@ -11,7 +11,7 @@ import { isPraise, mentionedUsers, praiseOf } from '../domain/issue/praise.js';
 import { lastResolverFor } from '../db/praise-store.js';
 import { praiseCategories, type SwarmRules } from '../domain/routing/matrix.js';
 import { routeWithReasons, type RoutedIssue } from '../domain/routing/route-issue.js';
-import { storeChange, wakeFor, type Stored } from './act-on-issue.js';
+import { storeChange, afterCommit, type Stored } from './act-on-issue.js';
 import type { AppContext } from './context.js';
 import { transact } from './request-deadline.js';
 import { storeLink } from './swarms.js';
@@ -121,7 +121,7 @@ export async function fileIssue(ctx: AppContext, input: FileIssueInput): Promise
     if (input.rehearsal) throw new Rehearsed(outcome);
     return outcome;
   });
-  for (const s of stored) wakeFor(ctx, s);
+  for (const s of stored) afterCommit(ctx, s);
   if (result.issue && !result.duplicate) {
     ctx.log.info({ issue: result.issue.key, team: result.issue.team, ...(result.linkedTo ? { reportOf: result.linkedTo.key } : {}) }, 'issue filed');
     ctx.kickOutbox();

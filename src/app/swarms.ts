@@ -9,7 +9,7 @@ import type { LinkVia, UnlinkVia } from '../domain/issue/events.js';
 import type { Issue } from '../domain/issue/issue.js';
 import { refuse, type Refusal } from '../domain/issue/rules.js';
 import { flagOutage, followParent, linkReport, mostUrgentLevel, unlinkReport, type UrgentLevel } from '../domain/issue/swarm.js';
-import { storeChange, wakeFor, type IssueOutcome, type Stored } from './act-on-issue.js';
+import { storeChange, afterCommit, type IssueOutcome, type Stored } from './act-on-issue.js';
 import type { AppContext } from './context.js';
 import { transact } from './request-deadline.js';
 
@@ -166,7 +166,7 @@ export async function unlink(ctx: AppContext, request: { issueId: number; userId
 
 function afterSwarmChange(ctx: AppContext, stored: Stored[]): void {
   if (!stored.length) return;
-  for (const s of stored) wakeFor(ctx, s);
+  for (const s of stored) afterCommit(ctx, s);
   ctx.log.info({ issues: stored.map((s) => s.issue.key) }, 'swarm changed');
   ctx.kickOutbox();
 }

@@ -4,6 +4,7 @@ import { rowsOf } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { FRONTLINE_CHANNEL } from '../../src/sandbox/workspace.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { keyOf } from '../support/queries.js';
 
 /**
  * The log's "probable outage" warning is said once the swarm's change is
@@ -23,10 +24,9 @@ afterAll(async () => { await h?.stop(); });
 
 const agent = (i: number) => `U0OW${String(i).padStart(2, '0')}`;
 
-async function file(i: number, words: string): Promise<string> {
-  const reply = await h.driver.slash(agent(i), FRONTLINE_CHANNEL, `app medium via:phone ${words}`);
-  return (reply.body as { text?: string }).text ?? '';
-}
+const escalate = (i: number, words: string) => h.driver.slash(agent(i), FRONTLINE_CHANNEL, `app medium via:phone ${words}`);
+/** The agent's answer to a filing. */
+const file = async (i: number, words: string) => ((await escalate(i, words)).body as { text?: string }).text ?? '';
 
 async function outageAtOf(key: string): Promise<string | null> {
   const [row] = await rowsOf<{ outage_at: string | null }>(h.app.database.db, sql`select outage_at from issues where key = ${key}`);
@@ -35,7 +35,7 @@ async function outageAtOf(key: string): Promise<string | null> {
 
 describe('the probable outage warning', () => {
   it('is not logged for a filing that crossed the threshold and then rolled back, and is logged once when one commits', async () => {
-    const parentKey = /ESC-\d+/.exec(await file(1, 'App login fails with error 503'))![0];
+    const parentKey = keyOf(await escalate(1, 'App login fails with error 503'));
     for (const [i, words] of ['app login failing, error 503', 'Login to the app fails: error 503', 'app login fails error 503 today'].entries()) {
       expect(await file(i + 2, words)).toContain(`report of *${parentKey}*`);
     }
