@@ -133,7 +133,8 @@ function p99BySecond(sent: Sent[]): number[] {
   const first = Math.min(...sent.map((s) => s.at));
   const seconds: number[][] = [];
   for (const s of sent) (seconds[Math.floor((s.at - first) / 1000)] ??= []).push(s.ackMs);
-  return seconds.map((acks) => percentile(acks ?? [], 0.99));
+  // Array.from visits a second with no request too (map would skip it): it shows as "—".
+  return Array.from(seconds, (acks) => percentile(acks ?? [], 0.99));
 }
 
 const results: Figures[] = [];
